@@ -1,0 +1,206 @@
+package io.vilstream.schemas.registry.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpServer;
+import io.vilstream.schemas.registry.core.SchemaRegistryCore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Confluent-compatible schema registry in this JVM: the REST API of
+ * {@link RegistryHttpHandler} on the JDK's HTTP server, state in a compacted Kafka topic
+ * ({@code _schemas} by default) through {@link KafkaSchemaStore}. Ids survive restarts, and
+ * any number of instances on the same topic answer the same (each follows the topic; concurrent
+ * registrations are settled by the first-claim-wins rule of the core).
+ *
+ * <pre>{@code
+ * try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder()
+ *         .bootstrapServers(kafka.bootstrapServers()).build().start()) {
+ *     String url = registry.url(); // http://127.0.0.1:<port>
+ * }
+ * }</pre>
+ */
+public final class EmbeddedSchemaRegistry implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
+
+    /**
+     * The JDK server writes a response's headers and body as two TCP segments; with Nagle's
+     * algorithm on, the body then waits for the client's delayed ACK (~40 ms on Linux) on every
+     * request. The server reads this property once, when the JVM's first HttpServer is created, so
+     * it is set here, before this class creates one, unless someone chose otherwise.
+     */
+    private static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
+
+    static {
+        if (System.getProperty(NO_DELAY_PROPERTY) == null) {
+            System.setProperty(NO_DELAY_PROPERTY, "true");
+        }
+    }
+
+    public static final String DEFAULT_TOPIC = "_schemas";
+    public static final String DEFAULT_HOST = "127.0.0.1";
+
+    private final String bootstrapServers;
+    private final String host;
+    private final int requestedPort;
+    private final String topic;
+    private final Map<String, String> kafkaProperties;
+    private final Duration storeTimeout;
+    private final int threads;
+
+    private SchemaRegistryCore core;
+    private HttpServer server;
+    private ExecutorService executor;
+
+    private EmbeddedSchemaRegistry(Builder b) {
+        this.bootstrapServers = Objects.requireNonNull(b.bootstrapServers, "bootstrapServers is required");
+        this.host = b.host;
+        this.requestedPort = b.port;
+        this.topic = b.topic;
+        this.kafkaProperties = Map.copyOf(b.kafkaProperties);
+        this.storeTimeout = b.storeTimeout;
+        this.threads = b.threads;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Replays the schema topic (creating it if missing), then starts answering HTTP. */
+    public synchronized EmbeddedSchemaRegistry start() {
+        if (server != null) {
+            throw new IllegalStateException("registry already started");
+        }
+        long t0 = System.nanoTime();
+        core = SchemaRegistryCore.open(new KafkaSchemaStore(bootstrapServers, topic, kafkaProperties, storeTimeout));
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, requestedPort), 0);
+        } catch (IOException e) {
+            core.close();
+            throw new UncheckedIOException("cannot listen on " + host + ":" + requestedPort, e);
+        }
+        executor = Executors.newFixedThreadPool(threads, daemonThreads("vilstream-registry-http-"));
+        server.setExecutor(executor);
+        server.createContext("/", new RegistryHttpHandler(core));
+        server.start();
+        log.info("schema registry on {} (topic {}) ready in {} ms", url(), topic,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        return this;
+    }
+
+    /** The base URL clients use: {@code http://host:port}. */
+    public String url() {
+        return "http://" + host + ":" + port();
+    }
+
+    public int port() {
+        if (server == null) {
+            throw new IllegalStateException("registry not started");
+        }
+        return server.getAddress().getPort();
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    /** Stops answering, then stops following the topic. */
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            server.stop(0);
+            server = null;
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+            executor = null;
+        }
+        if (core != null) {
+            core.close();
+            core = null;
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Builder: bootstrap servers are required; the rest defaults to 127.0.0.1, a random port and {@code _schemas}. */
+    public static final class Builder {
+        private String bootstrapServers;
+        private String host = DEFAULT_HOST;
+        private int port;
+        private String topic = DEFAULT_TOPIC;
+        private final Map<String, String> kafkaProperties = new HashMap<>();
+        private Duration storeTimeout = Duration.ofSeconds(30);
+        private int threads = 8;
+
+        public Builder bootstrapServers(String bootstrapServers) {
+            this.bootstrapServers = Objects.requireNonNull(bootstrapServers);
+            return this;
+        }
+
+        /** The address to bind; keep the loopback default unless the registry must be reached from elsewhere. */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host);
+            return this;
+        }
+
+        /** The port to listen on; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        public Builder topic(String topic) {
+            this.topic = Objects.requireNonNull(topic);
+            return this;
+        }
+
+        /** A Kafka client property (security settings, say) for the registry's admin, producer and consumer. */
+        public Builder kafkaProperty(String key, String value) {
+            kafkaProperties.put(key, value);
+            return this;
+        }
+
+        /** How long a request waits for Kafka (a write, catching up) before answering 500 / 50002. */
+        public Builder storeTimeout(Duration timeout) {
+            this.storeTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** Request-handling threads. */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1");
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        public EmbeddedSchemaRegistry build() {
+            return new EmbeddedSchemaRegistry(this);
+        }
+    }
+}
