@@ -1,0 +1,61 @@
+package io.vilstream.model.runtime;
+
+import java.nio.file.Path;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * The one place that prepares DJL before its engine loads.
+ *
+ * <p>DJL must never reach the network: without {@code ai.djl.offline} and
+ * {@code OPT_OUT_TRACKING} it probes a cloud metadata address at start-up and tries to download
+ * native libraries (STACK.md). DJL reads both as environment variables or system properties,
+ * so they are set here as system properties unless the operator set them already. Every class
+ * that touches the engine calls {@link #engine()} first.
+ */
+public final class DjlRuntime {
+
+    private static final String ENGINE = "PyTorch";
+
+    static {
+        setIfAbsent("ai.djl.offline", "true");
+        setIfAbsent("OPT_OUT_TRACKING", "true");
+        // a fixed cache: the native library unpacks once (448 MB) and is reused by every JVM
+        if (System.getenv("DJL_CACHE_DIR") == null) {
+            setIfAbsent("DJL_CACHE_DIR", Path.of(System.getProperty("user.home"), ".djl.ai").toString());
+        }
+    }
+
+    private DjlRuntime() {
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    /** The PyTorch engine, loaded offline. */
+    public static Engine engine() {
+        return Engine.getEngine(ENGINE);
+    }
+
+    /**
+     * Switches autograd recording off for the calling thread. libtorch's grad mode is per
+     * thread and on by default, so inference threads must turn it off or every forward pass
+     * keeps its graph alive.
+     */
+    public static void inferenceThread() {
+        engine();
+        if (JniUtils.isGradMode()) {
+            JniUtils.setGradMode(false);
+        }
+    }
+
+    /** Bit-identical CPU runs for one seed (STACK.md). */
+    public static void seed(long seed) {
+        engine();
+        Engine.getEngine(ENGINE).setRandomSeed((int) seed);
+    }
+}

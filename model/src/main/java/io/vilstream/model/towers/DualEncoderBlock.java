@@ -1,0 +1,138 @@
+package io.vilstream.model.towers;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.util.PairList;
+import io.vilstream.model.config.ModelConfig;
+
+/**
+ * All learned parts of the dual encoder in one block, so one {@code saveParameters} call
+ * captures the model: the image tower and its projection, the text tower and its projection,
+ * the tagger head (multi-label logits over the tag vocabulary, read from the image features)
+ * and the learned logit scales (one per loss term, or one shared).
+ *
+ * <p>No cross-attention: images and texts meet only as normalised vectors. The plain
+ * {@link #forward} maps {@code [images, textIds]} to {@code [imageEmb, textEmb]}; training
+ * and serving call the tower methods below directly.
+ */
+public final class DualEncoderBlock extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    /** ln(1/0.07): CLIP's and ERNIE-ViL 2.0's initial temperature. */
+    public static final float INITIAL_LOGIT_SCALE = (float) Math.log(1 / 0.07);
+    /** ln 100: the clamp's upper end. */
+    public static final float MAX_LOGIT_SCALE = (float) Math.log(100);
+
+    private final ModelConfig config;
+    private final int tagCount;
+    private final int scaleCount;
+    private final ImageTower imageTower;
+    private final Linear imageProjection;
+    private final TextTower textTower;
+    private final Linear textProjection;
+    private final Linear tagHead;
+    private final Parameter logitScales;
+
+    public DualEncoderBlock(ModelConfig config, int tagCount, int scaleCount) {
+        super(VERSION);
+        this.config = config;
+        this.tagCount = Math.max(1, tagCount);
+        this.scaleCount = scaleCount;
+        this.imageTower = addChildBlock("image", new ImageTower(config.imageWidths()));
+        this.imageProjection = addChildBlock("imageProjection", Linear.builder().setUnits(config.embeddingDim()).build());
+        this.textTower = addChildBlock("text", new TextTower(config.textBuckets(), config.textDim(),
+                config.textLayers(), config.textHeads()));
+        this.textProjection = addChildBlock("textProjection", Linear.builder().setUnits(config.embeddingDim()).build());
+        this.tagHead = addChildBlock("tagger", Linear.builder().setUnits(this.tagCount).build());
+        this.logitScales = addParameter(Parameter.builder()
+                .setName("logitScales")
+                .setType(Parameter.Type.OTHER)
+                .optShape(new Shape(scaleCount))
+                .optInitializer(new ConstantInitializer(INITIAL_LOGIT_SCALE))
+                .optRequiresGrad(true)
+                .build());
+    }
+
+    /** Shapes used to initialise: one image batch and one text batch. */
+    public void initialize(NDManager manager) {
+        initialize(manager, DataType.FLOAT32,
+                new Shape(1, 3, config.imageSize(), config.imageSize()),
+                new Shape(1, config.maxWords(), config.maxFeaturesPerWord()));
+    }
+
+    /** {@code [B, 3, S, S]} → {@code [B, C]}: what the projection and the tagger read. */
+    public NDArray imageFeatures(ParameterStore ps, NDArray images, boolean training) {
+        return imageTower.forward(ps, new NDList(images), training).singletonOrThrow();
+    }
+
+    /** {@code [B, C]} → {@code [B, d]}, L2-normalised. */
+    public NDArray imageEmbedding(ParameterStore ps, NDArray features, boolean training) {
+        return l2(imageProjection.forward(ps, new NDList(features), training).singletonOrThrow());
+    }
+
+    /** {@code [B, C]} → {@code [B, V]} tag logits. */
+    public NDArray tagLogits(ParameterStore ps, NDArray features, boolean training) {
+        return tagHead.forward(ps, new NDList(features), training).singletonOrThrow();
+    }
+
+    /** {@code [B, W, G]} ids → {@code [B, d]}, L2-normalised. */
+    public NDArray textEmbedding(ParameterStore ps, NDArray ids, boolean training) {
+        NDArray h = textTower.forward(ps, new NDList(ids), training).singletonOrThrow();
+        return l2(textProjection.forward(ps, new NDList(h), training).singletonOrThrow());
+    }
+
+    /** The learned logit scales (log of the inverse temperature), shape {@code [scaleCount]}. */
+    public NDArray logitScales(ParameterStore ps, NDArray like, boolean training) {
+        return ps.getValue(logitScales, like.getDevice(), training);
+    }
+
+    public Parameter logitScaleParameter() {
+        return logitScales;
+    }
+
+    public int tagCount() {
+        return tagCount;
+    }
+
+    public int scaleCount() {
+        return scaleCount;
+    }
+
+    static NDArray l2(NDArray x) {
+        return x.div(x.square().sum(new int[] {1}, true).add(1e-12f).sqrt());
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray img = imageEmbedding(ps, imageFeatures(ps, inputs.get(0), training), training);
+        NDArray txt = textEmbedding(ps, inputs.get(1), training);
+        return new NDList(img, txt);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {
+            new Shape(inputShapes[0].get(0), config.embeddingDim()),
+            new Shape(inputShapes[1].get(0), config.embeddingDim())};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        imageTower.initialize(manager, dataType, inputShapes[0]);
+        Shape imgFeat = imageTower.getOutputShapes(new Shape[] {inputShapes[0]})[0];
+        imageProjection.initialize(manager, dataType, imgFeat);
+        tagHead.initialize(manager, dataType, imgFeat);
+        textTower.initialize(manager, dataType, inputShapes[1]);
+        Shape txtFeat = textTower.getOutputShapes(new Shape[] {inputShapes[1]})[0];
+        textProjection.initialize(manager, dataType, txtFeat);
+    }
+}

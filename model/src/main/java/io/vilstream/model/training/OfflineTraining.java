@@ -1,0 +1,78 @@
+package io.vilstream.model.training;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+import io.vilstream.model.eval.RetrievalEvaluator;
+import io.vilstream.model.eval.RetrievalMetrics;
+import io.vilstream.model.towers.DualEncoder;
+import io.vilstream.model.views.TrainingItem;
+
+/**
+ * The offline loop: epochs of shuffled batches from a fixed training set under a budget, with
+ * an optional periodic evaluation. Used by {@code vilstream bench train} and the learning
+ * tests; the online trainer replaces the fixed set with its replay buffer.
+ */
+public final class OfflineTraining {
+
+    /** Steps timed before a time budget is turned into a step count for the schedule. */
+    private static final int CALIBRATION_STEPS = 20;
+
+    private OfflineTraining() {
+    }
+
+    /** Progress reported every {@code logEvery} steps and at every evaluation. */
+    public record Progress(StepResult step, RetrievalMetrics eval, double elapsedSeconds) {
+    }
+
+    /** What the run did. */
+    public record Outcome(long steps, double seconds, double itemsPerSecond, StepResult last) {
+    }
+
+    /**
+     * Trains until the budget is spent.
+     *
+     * @param evalItems items evaluated every {@code evalEverySteps} (0 = never); null for none
+     * @param listener  progress sink (every {@code logEvery} steps, and evaluations)
+     */
+    public static Outcome run(ContrastiveTrainer trainer, List<TrainingItem> train, Budget budget,
+                              List<TrainingItem> evalItems, int evalEverySteps, int logEvery,
+                              Consumer<Progress> listener) {
+        int batch = Math.min(trainer.config().batchSize(), train.size());
+        if (batch < 2) {
+            throw new IllegalArgumentException("need at least 2 training items, got " + train.size());
+        }
+        Random shuffle = new Random(trainer.config().seed() ^ 0x5DEECE66DL);
+        List<TrainingItem> pool = new ArrayList<>(train);
+        int pos = pool.size();
+        long start = System.nanoTime();
+        long steps = 0;
+        StepResult last = null;
+        DualEncoder model = trainer.model();
+        while (!budget.exhausted(steps, System.nanoTime() - start)) {
+            if (pos + batch > pool.size()) {
+                java.util.Collections.shuffle(pool, shuffle);
+                pos = 0;
+            }
+            last = trainer.step(pool.subList(pos, pos + batch), List.of());
+            pos += batch;
+            steps++;
+            if (steps == CALIBRATION_STEPS && budget.maxTime() != null) {
+                double msPerStep = (System.nanoTime() - start) / 1e6 / steps;
+                int total = (int) Math.min(Integer.MAX_VALUE, trainer.step() - steps + budget.scheduleSteps(msPerStep));
+                trainer.reschedule(trainer.schedule().withTotalSteps(total));
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            boolean evalNow = evalItems != null && evalEverySteps > 0 && steps % evalEverySteps == 0;
+            if (evalNow) {
+                listener.accept(new Progress(last, RetrievalEvaluator.evaluate(model, evalItems), elapsed));
+            } else if (logEvery > 0 && steps % logEvery == 0) {
+                listener.accept(new Progress(last, null, elapsed));
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Outcome(steps, seconds, steps * (double) batch / Math.max(seconds, 1e-9), last);
+    }
+}

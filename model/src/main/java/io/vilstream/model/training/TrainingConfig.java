@@ -1,0 +1,79 @@
+package io.vilstream.model.training;
+
+import io.vilstream.model.image.ImageAugmenter;
+import io.vilstream.model.loss.LossWeights;
+import io.vilstream.model.views.ViewSampler;
+
+/**
+ * How the contrastive trainer learns: optimiser, schedule, loss weights, views and hard
+ * negatives. Shared by the offline loop ({@code bench train}) and the online trainer.
+ *
+ * @param batchSize               items (anchors) per step
+ * @param schedule                learning rate over steps
+ * @param weightDecay             AdamW decoupled weight decay
+ * @param weights                 λ per view pair and the tagger
+ * @param views                   caption and tag view settings
+ * @param textSideAugment         augmentation of view I (matched with text)
+ * @param imageSideAugment        augmentation of view I′
+ * @param hardNegativeWarmupSteps steps before hard negatives join the loss (VSE++: too early stalls learning)
+ * @param maxHardNegatives        extra candidate columns per step at most
+ * @param tagTopK                 generated tags per image for items without tags
+ * @param tagThreshold            probability a generated tag needs
+ * @param seed                    view sampling and batch order
+ */
+public record TrainingConfig(
+        int batchSize,
+        LearningRateSchedule schedule,
+        float weightDecay,
+        LossWeights weights,
+        ViewSampler.Settings views,
+        ImageAugmenter.Settings textSideAugment,
+        ImageAugmenter.Settings imageSideAugment,
+        int hardNegativeWarmupSteps,
+        int maxHardNegatives,
+        int tagTopK,
+        float tagThreshold,
+        long seed) {
+
+    public TrainingConfig {
+        if (batchSize < 2) {
+            throw new IllegalArgumentException("batchSize must be at least 2 (in-batch negatives)");
+        }
+        if (weightDecay < 0 || maxHardNegatives < 0 || hardNegativeWarmupSteps < 0) {
+            throw new IllegalArgumentException("weightDecay, maxHardNegatives and hardNegativeWarmupSteps must be >= 0");
+        }
+    }
+
+    /** The defaults used by {@code bench train} and the online trainer. */
+    public static TrainingConfig defaults(long seed, int totalSteps) {
+        return new TrainingConfig(64, new LearningRateSchedule(2e-3f, 1e-4f, 100, totalSteps), 0.05f,
+                LossWeights.multiView(), ViewSampler.Settings.defaults(),
+                ImageAugmenter.Settings.colourPreserving(), ImageAugmenter.Settings.ernieVil(),
+                300, 32, 5, 0.3f, seed);
+    }
+
+    public TrainingConfig withWeights(LossWeights w) {
+        return new TrainingConfig(batchSize, schedule, weightDecay, w, views, textSideAugment, imageSideAugment,
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed);
+    }
+
+    public TrainingConfig withSchedule(LearningRateSchedule s) {
+        return new TrainingConfig(batchSize, s, weightDecay, weights, views, textSideAugment, imageSideAugment,
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed);
+    }
+
+    public TrainingConfig withBatchSize(int b) {
+        return new TrainingConfig(b, schedule, weightDecay, weights, views, textSideAugment, imageSideAugment,
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed);
+    }
+
+    public TrainingConfig withSeed(long s) {
+        return new TrainingConfig(batchSize, schedule, weightDecay, weights, views, textSideAugment, imageSideAugment,
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, s);
+    }
+
+    public TrainingConfig withHardNegatives(int warmupSteps, int max) {
+        return new TrainingConfig(batchSize, schedule, weightDecay, weights, views, textSideAugment, imageSideAugment,
+                warmupSteps, max, tagTopK, tagThreshold, seed);
+    }
+}
