@@ -1,0 +1,89 @@
+package io.vilstream.testkit;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.vilstream.embedded.EmbeddedKafkaBroker;
+import io.vilstream.runtime.kafka.KafkaSettings;
+import io.vilstream.schemas.registry.server.EmbeddedSchemaRegistry;
+import io.vilstream.schemas.topics.TopicCreator;
+import io.vilstream.schemas.topics.TopicSet;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * JUnit 5 extension for the integration tier: one real single-node KRaft broker, the embedded
+ * schema registry on it (a real HTTP server), and the vilstream topics, per test class.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final VilstreamCluster CLUSTER = new VilstreamCluster();
+ * ... CLUSTER.settings() ...
+ * }</pre>
+ */
+public final class VilstreamCluster implements BeforeAllCallback, AfterAllCallback {
+
+    private final int partitions;
+    private EmbeddedKafkaBroker broker;
+    private EmbeddedSchemaRegistry registry;
+    private TopicSet topics;
+
+    public VilstreamCluster() {
+        this(2);
+    }
+
+    /** @param partitions partitions of the partitioned vilstream topics */
+    public VilstreamCluster(int partitions) {
+        this.partitions = partitions;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        broker = EmbeddedKafkaBroker.builder().build().start();
+        registry = EmbeddedSchemaRegistry.builder().bootstrapServers(broker.bootstrapServers()).port(0).build().start();
+        topics = TopicSet.builder().partitions(partitions).build();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            new TopicCreator(admin).replicationFactor((short) 1).ensure(topics);
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (registry != null) {
+            registry.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    public String registryUrl() {
+        return registry.url();
+    }
+
+    public KafkaSettings settings() {
+        return KafkaSettings.of(bootstrapServers(), registryUrl());
+    }
+
+    public TopicSet topics() {
+        return topics;
+    }
+
+    public EmbeddedKafkaBroker broker() {
+        return broker;
+    }
+
+    /** Creates an extra topic for a test. */
+    public void createTopic(String name, int partitionCount) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+            admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(name, partitionCount, (short) 1)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+    }
+}
