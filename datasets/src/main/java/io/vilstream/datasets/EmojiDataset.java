@@ -141,7 +141,7 @@ public final class EmojiDataset {
 
     /**
      * Where the full set is cached unless told otherwise:
-     * {@code ${vilstream.data.dir | $VILSTREAM_DATA_DIR | ~/.cache/vilstream}/emoji-16.0.0}.
+     * {@code ${vilstream.cache.dir | $VILSTREAM_CACHE_DIR | ~/.cache/vilstream}/emoji-16.0.0}.
      */
     public static Path defaultCacheDir() {
         return CacheLayout.defaultLayout().root();

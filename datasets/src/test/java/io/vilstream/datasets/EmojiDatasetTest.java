@@ -31,15 +31,15 @@ class EmojiDatasetTest {
 
     @Test
     void defaultCacheDirHonoursTheDataDirProperty() {
-        String before = System.getProperty(CacheLayout.DATA_DIR_PROPERTY);
+        String before = System.getProperty(CacheLayout.CACHE_DIR_PROPERTY);
         try {
-            System.setProperty(CacheLayout.DATA_DIR_PROPERTY, "/srv/vilstream-data");
-            assertThat(EmojiDataset.defaultCacheDir()).isEqualTo(Path.of("/srv/vilstream-data/emoji-16.0.0"));
+            System.setProperty(CacheLayout.CACHE_DIR_PROPERTY, "/srv/vilstream-cache");
+            assertThat(EmojiDataset.defaultCacheDir()).isEqualTo(Path.of("/srv/vilstream-cache/emoji-16.0.0"));
         } finally {
             if (before == null) {
-                System.clearProperty(CacheLayout.DATA_DIR_PROPERTY);
+                System.clearProperty(CacheLayout.CACHE_DIR_PROPERTY);
             } else {
-                System.setProperty(CacheLayout.DATA_DIR_PROPERTY, before);
+                System.setProperty(CacheLayout.CACHE_DIR_PROPERTY, before);
             }
         }
     }

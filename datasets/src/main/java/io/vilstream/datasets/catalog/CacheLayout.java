@@ -10,16 +10,16 @@ import io.vilstream.datasets.item.Vendor;
  * catalog reads it. Only the files the dataset needs are kept (a few JSON files and the 64px
  * PNGs of the base emoji, ≈ 40 MB), never the tarballs.
  *
- * <p>The default root is {@code $VILSTREAM_DATA_DIR/emoji-16.0.0}, or
+ * <p>The default root is {@code $VILSTREAM_CACHE_DIR/emoji-16.0.0}, or
  * {@code ~/.cache/vilstream/emoji-16.0.0} when that variable is unset; the system property
- * {@code vilstream.data.dir} overrides the variable (handy in tests and IDE run configs).
+ * {@code vilstream.cache.dir} overrides the variable (handy in tests and IDE run configs).
  */
 public record CacheLayout(Path root) {
 
     /** Folder name under the data dir; names the pinned release so that pins can change side by side. */
     public static final String DEFAULT_FOLDER = "emoji-16.0.0";
-    public static final String DATA_DIR_PROPERTY = "vilstream.data.dir";
-    public static final String DATA_DIR_ENV = "VILSTREAM_DATA_DIR";
+    public static final String CACHE_DIR_PROPERTY = "vilstream.cache.dir";
+    public static final String CACHE_DIR_ENV = "VILSTREAM_CACHE_DIR";
 
     public CacheLayout {
         root = root.toAbsolutePath().normalize();
@@ -27,9 +27,9 @@ public record CacheLayout(Path root) {
 
     /** The data dir shared by all vilstream datasets (property, then env, then ~/.cache/vilstream). */
     public static Path defaultDataDir() {
-        String configured = System.getProperty(DATA_DIR_PROPERTY);
+        String configured = System.getProperty(CACHE_DIR_PROPERTY);
         if (configured == null || configured.isBlank()) {
-            configured = System.getenv(DATA_DIR_ENV);
+            configured = System.getenv(CACHE_DIR_ENV);
         }
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured);

@@ -23,6 +23,16 @@ public record TopicReport(List<String> created, List<String> verified, List<Mism
         return mismatched.isEmpty();
     }
 
+    /** One line for people: counts, and each mismatch spelled out. */
+    public String summary() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(created.size()).append(" created, ").append(verified.size()).append(" already present");
+        for (Mismatch m : mismatched) {
+            sb.append("; MISMATCH ").append(m.topic()).append(": ").append(m.problem());
+        }
+        return sb.toString();
+    }
+
     @Override
     public String toString() {
         return "created " + created + ", verified " + verified + ", mismatched " + mismatched;

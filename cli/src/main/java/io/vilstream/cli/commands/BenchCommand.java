@@ -1,0 +1,94 @@
+package io.vilstream.cli.commands;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vilstream.cli.bench.EmojiTrainingData;
+import io.vilstream.cli.bench.TrainBenchmark;
+import io.vilstream.datasets.EmojiDataset;
+import io.vilstream.model.config.ModelConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vilstream bench …}: benchmarks that print a table and write a machine-readable JSON. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (table on stdout, --json for machines).",
+        subcommands = {BenchCommand.Train.class})
+public final class BenchCommand implements Runnable {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static void writeJson(Path file, Object value) throws java.io.IOException {
+        if (file.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        }
+        JSON.writeValue(file.toFile(), value);
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = {"Trains the dual encoder from scratch on the emoji train split and evaluates it on the test "
+                    + "split (unseen emoji): Recall@1/5/10 both ways, tagger P@5/R@5.",
+                "--ablation compares single-view (I,T), multi-view without the tag view and full multi-view at the "
+                        + "same budget over --seeds seeds."})
+    static final class Train implements Callable<Integer> {
+
+        @Option(names = "--minutes", description = "Training time per run (default 12 without --steps).")
+        Double minutes;
+
+        @Option(names = "--steps", description = "Training steps per run (instead of, or with, --minutes: whichever ends first).")
+        Long steps;
+
+        @Option(names = "--ablation", description = "Run the three variants (single_view, multi_view_no_tags, multi_view).")
+        boolean ablation;
+
+        @Option(names = "--seeds", description = "Seeds per variant (default 3 with --ablation, else 1).")
+        Integer seeds;
+
+        @Option(names = "--batch-size", defaultValue = "64", description = "Items per step (default ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Option(names = "--dataset", defaultValue = "emoji", description = "emoji (the full set, fetched once) or fixture (default ${DEFAULT-VALUE}).")
+        String dataset;
+
+        @Option(names = "--cache-dir", description = "Where the emoji set is cached (default: ${VILSTREAM_CACHE_DIR:-~/.cache/vilstream}/emoji-16.0.0).")
+        Path cacheDir;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
+        Path json;
+
+        @Override
+        public Integer call() throws Exception {
+            Double m = minutes == null && steps == null ? Double.valueOf(12) : minutes;
+            int n = seeds != null ? seeds : ablation ? 3 : 1;
+            ModelConfig config = ModelConfig.defaults();
+            System.out.println("Loading the " + dataset + " dataset...");
+            EmojiTrainingData data = EmojiTrainingData.load(EmojiDataset.Source.parse(dataset), cacheDir, config.imageSize());
+            System.out.printf("train %d, val %d, test %d items; budget %s per run; batch %d; %d seed(s)%n",
+                    data.train().size(), data.val().size(), data.test().size(),
+                    (m != null ? m + " min" : "") + (steps != null ? (m != null ? " or " : "") + steps + " steps" : ""),
+                    batchSize, n);
+            TrainBenchmark bench = new TrainBenchmark(data, config, TrainBenchmark.budget(m, steps), batchSize, System.out);
+            List<TrainBenchmark.Variant> variants = ablation
+                    ? List.of(TrainBenchmark.SINGLE_VIEW, TrainBenchmark.MULTI_VIEW_NO_TAGS, TrainBenchmark.MULTI_VIEW)
+                    : List.of(TrainBenchmark.MULTI_VIEW);
+            Map<String, Object> result = bench.runAll(variants, n);
+            if (json != null) {
+                writeJson(json, result);
+                System.out.println("wrote " + json);
+            }
+            return 0;
+        }
+    }
+}
