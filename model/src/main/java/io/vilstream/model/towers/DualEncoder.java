@@ -67,6 +67,14 @@ public final class DualEncoder implements AutoCloseable {
         return model;
     }
 
+    /**
+     * Version 0 as any service can rebuild it without data: the seeded initial towers and an
+     * empty tag vocabulary. Its embeddings equal those of {@code create(config, anyVocabulary, seed)}.
+     */
+    public static DualEncoder initial(ModelConfig config, long seed) {
+        return create(config, new TagVocabulary(java.util.List.of()), seed);
+    }
+
     /** Loads a checkpoint written by {@link #toCheckpoint}; refuses bad bytes with the reason. */
     public static DualEncoder load(byte[] checkpoint) throws CheckpointException {
         CheckpointFormat.Parts parts = CheckpointFormat.read(checkpoint);

@@ -130,9 +130,12 @@ public final class DualEncoderBlock extends AbstractBlock {
         imageTower.initialize(manager, dataType, inputShapes[0]);
         Shape imgFeat = imageTower.getOutputShapes(new Shape[] {inputShapes[0]})[0];
         imageProjection.initialize(manager, dataType, imgFeat);
-        tagHead.initialize(manager, dataType, imgFeat);
         textTower.initialize(manager, dataType, inputShapes[1]);
         Shape txtFeat = textTower.getOutputShapes(new Shape[] {inputShapes[1]})[0];
         textProjection.initialize(manager, dataType, txtFeat);
+        // the tagger last: its size depends on the tag vocabulary, and drawing its random
+        // weights after the towers' keeps version 0's embeddings the same whatever the
+        // vocabulary (an encoder seeding version 0 without data agrees with the trainer)
+        tagHead.initialize(manager, dataType, imgFeat);
     }
 }

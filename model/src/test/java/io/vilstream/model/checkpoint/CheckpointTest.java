@@ -74,6 +74,17 @@ class CheckpointTest {
     }
 
     @Test
+    void versionZeroEmbedsTheSameWhateverTheTagVocabulary() {
+        List<TrainingItem> items = Fixture.items(ModelConfig.tiny().imageSize());
+        TagVocabulary vocab = TagVocabulary.build(items.stream().map(TrainingItem::tags).toList(), 1, 256);
+        try (DualEncoder withTags = DualEncoder.create(ModelConfig.tiny(), vocab, 77);
+             DualEncoder seeded = DualEncoder.initial(ModelConfig.tiny(), 77)) {
+            assertThat(CheckpointProbe.probe(seeded)).isDeepEqualTo(CheckpointProbe.probe(withTags));
+            assertThat(seeded.vocabulary().size()).isZero();
+        }
+    }
+
+    @Test
     void refusesATruncatedCheckpoint() {
         byte[] cut = Arrays.copyOf(checkpoint, checkpoint.length - 100);
         assertRefused(cut, CheckpointException.Reason.TRUNCATED, "truncated");

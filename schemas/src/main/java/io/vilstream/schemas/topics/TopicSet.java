@@ -36,6 +36,29 @@ public final class TopicSet {
         return builder().build();
     }
 
+    /**
+     * The topic set a service's configuration describes: {@code topics.prefix},
+     * {@code topics.partitions} and {@code topics.<key>=<name>} overrides (keys as in
+     * {@link VilstreamTopic#key()}); other keys are ignored.
+     */
+    public static TopicSet fromConfig(Map<String, ?> config) {
+        Builder b = builder();
+        Map<String, String> names = new java.util.HashMap<>();
+        config.forEach((k, v) -> {
+            if (!k.startsWith("topics.") || v == null) {
+                return;
+            }
+            String key = k.substring("topics.".length());
+            String value = v.toString().trim();
+            switch (key) {
+                case "prefix" -> b.prefix(value);
+                case "partitions" -> b.partitions(Integer.parseInt(value));
+                default -> names.put(key, value);
+            }
+        });
+        return b.names(names).build();
+    }
+
     public static Builder builder() {
         return new Builder();
     }
