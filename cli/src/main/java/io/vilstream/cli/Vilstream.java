@@ -2,6 +2,8 @@ package io.vilstream.cli;
 
 import io.vilstream.cli.commands.BenchCommand;
 import io.vilstream.cli.commands.BrokerCommand;
+import io.vilstream.cli.commands.EncoderCommand;
+import io.vilstream.cli.commands.ProduceCommand;
 import io.vilstream.cli.commands.RegistryCommand;
 import io.vilstream.cli.commands.TopicsCommand;
 import io.vilstream.model.runtime.DjlRuntime;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vilstream", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Streaming image-text embeddings with ERNIE-ViL 2.0 multi-view contrastive learning on Apache Kafka.",
-        subcommands = {BrokerCommand.class, RegistryCommand.class, TopicsCommand.class, BenchCommand.class,
+        subcommands = {BrokerCommand.class, RegistryCommand.class, TopicsCommand.class, EncoderCommand.class,
+            ProduceCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Vilstream implements Runnable {
 
@@ -26,6 +29,11 @@ public final class Vilstream implements Runnable {
     @CommandLine.Option(names = "--config", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
             description = "Properties file with option values (keys are option names without dashes). Env: VILSTREAM_CONFIG.")
     String config;
+
+    /** The properties file named by --config or VILSTREAM_CONFIG, or null. */
+    public String configFile() {
+        return config != null ? config : System.getenv("VILSTREAM_CONFIG");
+    }
 
     @Override
     public void run() {

@@ -1,0 +1,215 @@
+package io.vilstream.encoder.backfill;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongFunction;
+import java.util.stream.Collectors;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vilstream.encoder.metrics.EncoderMetrics;
+import io.vilstream.encoder.models.SwappableModel;
+import io.vilstream.encoder.topology.EncodeOptions;
+import io.vilstream.encoder.topology.EncoderTopology;
+import io.vilstream.model.towers.DualEncoder;
+import io.vilstream.runtime.kafka.KafkaSettings;
+import io.vilstream.schemas.topics.TopicSet;
+import io.vilstream.schemas.topics.VilstreamTopic;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Re-embeds all content with a newly served version: one Kafka Streams app per version
+ * ({@code <app>-backfill-v<N>}, its own consumer group) reads the compacted content topic from the
+ * beginning and writes embeddings and tags of version N next to the live stream's. Every encoder
+ * instance joins the same app, so the work is shared by partitions. The target is the content
+ * topic's end offsets taken a grace period after the swap (by then every instance encodes new
+ * content with N itself); once the app's committed offsets reach it, the backfill stops, and the
+ * retriever sees version N cover everything. A newer version cancels an older backfill. A
+ * restarted instance skips a version whose backfill group already committed past the target.
+ */
+public final class BackfillCoordinator implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BackfillCoordinator.class);
+
+    /** What a backfill needs from the live encoder. */
+    public record Context(KafkaSettings settings, TopicSet topics, String applicationId, Path stateDir,
+                          EncoderTopology.Settings topology, Duration grace, MeterRegistry registry,
+                          LongFunction<DualEncoder> loader) {
+    }
+
+    private final Context ctx;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "backfill-coordinator");
+        t.setDaemon(true);
+        return t;
+    });
+    private Running running;
+
+    private record Running(long version, KafkaStreams streams, SwappableModel model, Map<TopicPartition, Long> target,
+                           Instant started, ScheduledFuture<?> monitor) {
+    }
+
+    /** Checks without progress after which a backfill below its target counts as done (see {@link #check}). */
+    private static final int STALL_CHECKS = 20;
+    private Map<TopicPartition, Long> lastCommitted = Map.of();
+    private int unchanged;
+
+    public BackfillCoordinator(Context ctx) {
+        this.ctx = ctx;
+    }
+
+    public static String applicationId(String live, long version) {
+        return live + "-backfill-v" + version;
+    }
+
+    /** The live encoder now serves {@code version}: backfill it (after the grace period). */
+    public synchronized void onServed(long version) {
+        if (running != null && running.version() != version) {
+            log.info("backfill of version {} cancelled: version {} is served now", running.version(), version);
+            stop();
+        }
+        if (version <= 0 || running != null) {
+            return; // version 0 is what the live stream started with: nothing to redo
+        }
+        scheduler.schedule(() -> begin(version), ctx.grace().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void begin(long version) {
+        if (running != null) {
+            return;
+        }
+        String appId = applicationId(ctx.applicationId(), version);
+        String topic = ctx.topics().name(VilstreamTopic.CONTENT);
+        try (Admin admin = Admin.create(ctx.settings().common())) {
+            Map<TopicPartition, Long> target = endOffsets(admin, topic);
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(appId)
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            if (done(committed, target)) {
+                log.info("backfill of version {} already complete (group {})", version, appId);
+                return;
+            }
+            DualEncoder model = ctx.loader().apply(version);
+            SwappableModel fixed = new SwappableModel(model);
+            KafkaStreams streams = new KafkaStreams(EncoderTopology.build(ctx.topics(), ctx.settings().serdeConfig(),
+                    new EncoderTopology.Settings(ctx.topology().modelName(), ctx.topology().batchSize(), ctx.topology().lingerMs(),
+                            ctx.topology().limits(), ctx.topology().imageSize(), ctx.topology().tagsTopK(),
+                            ctx.topology().tagsThreshold(), EncodeOptions.backfill()),
+                    fixed, null, new EncoderMetrics(ctx.registry(), "backfill")), props(appId));
+            streams.start();
+            ScheduledFuture<?> monitor = scheduler.scheduleWithFixedDelay(() -> check(version), 1, 1, TimeUnit.SECONDS);
+            running = new Running(version, streams, fixed, target, Instant.now(), monitor);
+            log.info("backfill of version {} started ({}): re-embedding {} up to offsets {}", version, appId, topic, target);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            log.error("cannot start the backfill of version {}; retrying in 10 s", version, e);
+            scheduler.schedule(() -> begin(version), 10, TimeUnit.SECONDS);
+        }
+    }
+
+    private synchronized void check(long version) {
+        if (running == null || running.version() != version) {
+            return;
+        }
+        String appId = applicationId(ctx.applicationId(), version);
+        try (Admin admin = Admin.create(ctx.settings().common())) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(appId)
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            Map<TopicPartition, Long> now = committed.entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+            unchanged = now.equals(lastCommitted) && !now.isEmpty() ? unchanged + 1 : 0;
+            lastCommitted = now;
+            if (done(committed, running.target())) {
+                log.info("backfill of version {} complete in {} s", version,
+                        Duration.between(running.started(), Instant.now()).toSeconds());
+                stop();
+            } else if (unchanged >= STALL_CHECKS) {
+                // a transactional producer's commit marker can sit after the last record: the
+                // committed offset then stops one short of the end offset, with nothing left to read
+                log.info("backfill of version {} made no progress for {} s at {} (target {}): treating it as complete",
+                        version, STALL_CHECKS, now, running.target());
+                stop();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            log.warn("backfill of version {}: progress check failed: {}", version, e.getMessage());
+        }
+    }
+
+    static boolean done(Map<TopicPartition, OffsetAndMetadata> committed, Map<TopicPartition, Long> target) {
+        for (Map.Entry<TopicPartition, Long> t : target.entrySet()) {
+            if (t.getValue() == 0) {
+                continue;
+            }
+            OffsetAndMetadata c = committed.get(t.getKey());
+            if (c == null || c.offset() < t.getValue()) {
+                return false;
+            }
+        }
+        return !committed.isEmpty() || target.values().stream().allMatch(v -> v == 0);
+    }
+
+    static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws ExecutionException, InterruptedException,
+            TimeoutException {
+        List<TopicPartition> parts = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        ListOffsetsResult r = admin.listOffsets(parts.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())));
+        return r.all().get(30, TimeUnit.SECONDS).entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    private Properties props(String appId) {
+        Properties p = new Properties();
+        p.putAll(ctx.settings().common());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, ctx.stateDir().resolve(appId).toString());
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 128);
+        p.put("processing.exception.handler.global.enabled", true);
+        return p;
+    }
+
+    /** Whether a backfill is running, and for which version (-1: none). */
+    public synchronized long runningVersion() {
+        return running == null ? -1 : running.version();
+    }
+
+    private void stop() {
+        Running r = running;
+        running = null;
+        unchanged = 0;
+        lastCommitted = Map.of();
+        if (r != null) {
+            r.monitor().cancel(false);
+            r.streams().close(Duration.ofSeconds(30));
+            r.model().close();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        stop();
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,33 @@
+package io.vilstream.encoder.models;
+
+import io.vilstream.model.towers.DualEncoder;
+
+/**
+ * A model borrowed for one batch. While a lease is open the model is never closed, even if a
+ * newer version was swapped in meanwhile; closing the lease gives it back.
+ */
+public final class ModelLease implements AutoCloseable {
+
+    private final RefCountedModel owner;
+    private boolean closed;
+
+    ModelLease(RefCountedModel owner) {
+        this.owner = owner;
+    }
+
+    public DualEncoder model() {
+        return owner.model();
+    }
+
+    public long version() {
+        return owner.model().version();
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            owner.release();
+        }
+    }
+}

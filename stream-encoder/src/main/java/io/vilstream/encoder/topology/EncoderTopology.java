@@ -1,0 +1,90 @@
+package io.vilstream.encoder.topology;
+
+import java.util.Map;
+
+import io.vilstream.encoder.batching.BufferEntrySerde;
+import io.vilstream.encoder.metrics.EncoderMetrics;
+import io.vilstream.encoder.mining.HardNegativeMiner;
+import io.vilstream.encoder.models.SwappableModel;
+import io.vilstream.schemas.avro.ContentEvent;
+import io.vilstream.schemas.avro.Embedding;
+import io.vilstream.schemas.avro.HardNegatives;
+import io.vilstream.schemas.avro.ObjectTags;
+import io.vilstream.schemas.serde.AvroSerde;
+import io.vilstream.schemas.topics.TopicSet;
+import io.vilstream.schemas.topics.VilstreamTopic;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the stream encoder's topology — the one builder {@code main} and the tests share:
+ *
+ * <pre>
+ * content (bytes) ─► encode ─┬─► embeddings.image   (Embedding, key = content id)
+ *                  [buffer]  ├─► embeddings.text    (Embedding, key = content id)
+ *                            ├─► tags               (ObjectTags)
+ *                            ├─► hard-negatives     (HardNegatives, key = anchor id)
+ *                            └─► content.dlq        (original bytes + reason headers)
+ * </pre>
+ *
+ * The source reads raw bytes so that every decoding problem is the processor's to route to the
+ * DLQ with its reason, instead of a handler that could only log or stop. The processor's
+ * micro-batch buffer is an in-memory store with a changelog, so under exactly_once_v2 a crash or
+ * rebalance restores exactly the committed buffer: nothing buffered is lost or emitted twice.
+ */
+public final class EncoderTopology {
+
+    public static final String SOURCE = "content";
+    public static final String PROCESSOR = "encode";
+    public static final String BUFFER_STORE = "encoder-buffer";
+    public static final String SINK_DLQ = "dlq";
+    public static final String SINK_IMAGE = "embeddings-image";
+    public static final String SINK_TEXT = "embeddings-text";
+    public static final String SINK_TAGS = "tags";
+    public static final String SINK_HARD_NEGATIVES = "hard-negatives";
+
+    private EncoderTopology() {
+    }
+
+    /** Everything the encode processor needs, built once per topology. */
+    public record Settings(String modelName, int batchSize, long lingerMs, ContentValidator.Limits limits,
+                           int imageSize, int tagsTopK, float tagsThreshold, EncodeOptions options) {
+    }
+
+    /**
+     * @param serdeConfig  schema registry settings for the Avro serdes
+     * @param model        the current model (hot-swappable)
+     * @param miner        the instance's hard-negative miner (null when mining is off)
+     */
+    public static Topology build(TopicSet topics, Map<String, Object> serdeConfig, Settings settings,
+                                 SwappableModel model, HardNegativeMiner miner, EncoderMetrics metrics) {
+        AvroSerde<Embedding> embeddings = AvroSerde.forValues(Embedding.class, serdeConfig);
+        AvroSerde<ObjectTags> tags = AvroSerde.forValues(ObjectTags.class, serdeConfig);
+        AvroSerde<HardNegatives> negatives = AvroSerde.forValues(HardNegatives.class, serdeConfig);
+        AvroSerde<ContentEvent> content = AvroSerde.forValues(ContentEvent.class, serdeConfig);
+
+        Topology t = new Topology();
+        t.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
+                topics.name(VilstreamTopic.CONTENT));
+        t.addProcessor(PROCESSOR, () -> new EncodeProcessor(settings, content.deserializer(), model, miner, metrics), SOURCE);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.String(),
+                new BufferEntrySerde()).withLoggingEnabled(Map.of()), PROCESSOR);
+        t.addSink(SINK_IMAGE, topics.name(VilstreamTopic.EMBEDDINGS_IMAGE), Serdes.String().serializer(),
+                embeddings.serializer(), PROCESSOR);
+        t.addSink(SINK_TEXT, topics.name(VilstreamTopic.EMBEDDINGS_TEXT), Serdes.String().serializer(),
+                embeddings.serializer(), PROCESSOR);
+        if (settings.options().tags()) {
+            t.addSink(SINK_TAGS, topics.name(VilstreamTopic.TAGS), Serdes.String().serializer(), tags.serializer(), PROCESSOR);
+        }
+        if (settings.options().hardNegatives()) {
+            t.addSink(SINK_HARD_NEGATIVES, topics.name(VilstreamTopic.HARD_NEGATIVES), Serdes.String().serializer(),
+                    negatives.serializer(), PROCESSOR);
+        }
+        if (settings.options().dlq()) {
+            t.addSink(SINK_DLQ, topics.name(VilstreamTopic.CONTENT_DLQ), Serdes.ByteArray().serializer(),
+                    Serdes.ByteArray().serializer(), PROCESSOR);
+        }
+        return t;
+    }
+}
