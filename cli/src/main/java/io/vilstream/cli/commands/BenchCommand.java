@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 
 /** {@code vilstream bench …}: benchmarks that print a table and write a machine-readable JSON. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (table on stdout, --json for machines).",
-        subcommands = {BenchCommand.Train.class})
+        subcommands = {BenchCommand.Train.class, BenchCommand.Encoder.class})
 public final class BenchCommand implements Runnable {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -84,6 +84,42 @@ public final class BenchCommand implements Runnable {
                     ? List.of(TrainBenchmark.SINGLE_VIEW, TrainBenchmark.MULTI_VIEW_NO_TAGS, TrainBenchmark.MULTI_VIEW)
                     : List.of(TrainBenchmark.MULTI_VIEW);
             Map<String, Object> result = bench.runAll(variants, n);
+            if (json != null) {
+                writeJson(json, result);
+                System.out.println("wrote " + json);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "encoder", mixinStandardHelpOptions = true,
+            description = {"On an embedded broker: raw tower throughput at the batch size, the full exactly-once topology's "
+                    + "throughput on a backlog, their ratio, and event-to-embedding latency p50/p99 at about 50% and 90% of "
+                    + "the measured maximum rate."})
+    static final class Encoder implements Callable<Integer> {
+
+        @Option(names = "--batch-size", defaultValue = "32", description = "encoder.batch.size (default ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Option(names = "--backlog", defaultValue = "3000", description = "Content events for the throughput run (default ${DEFAULT-VALUE}).")
+        int backlog;
+
+        @Option(names = "--latency-seconds", defaultValue = "30", description = "Length of each latency run (default ${DEFAULT-VALUE}).")
+        int latencySeconds;
+
+        @Option(names = "--dataset", defaultValue = "fixture", description = "Items the events are made of: fixture or emoji (default ${DEFAULT-VALUE}).")
+        String dataset;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
+        Path json;
+
+        @Override
+        public Integer call() throws Exception {
+            Path work = Files.createTempDirectory("vilstream-bench-encoder-");
+            Map<String, Object> result = new io.vilstream.cli.bench.EncoderBenchmark(
+                    io.vilstream.cli.bench.EncoderBenchmark.benchItems(dataset), batchSize, backlog,
+                    java.time.Duration.ofSeconds(latencySeconds), System.out).run(work);
+            System.out.println(JSON.writeValueAsString(result));
             if (json != null) {
                 writeJson(json, result);
                 System.out.println("wrote " + json);

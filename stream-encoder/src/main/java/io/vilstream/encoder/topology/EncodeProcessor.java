@@ -59,6 +59,11 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, BufferEntry> buffer;
     private int buffered;
+    /**
+     * Decoded forms of the buffered records, so a batch does not decode each record twice. Not
+     * state: after a restore the buffer's records are decoded again from their bytes.
+     */
+    private final java.util.Map<String, ContentValidator.ValidContent> decoded = new java.util.HashMap<>();
 
     EncodeProcessor(EncoderTopology.Settings settings, Deserializer<ContentEvent> deserializer, SwappableModel model,
                     HardNegativeMiner miner, EncoderMetrics metrics) {
@@ -94,9 +99,10 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         metrics.recordIn();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         String topic = meta.topic();
+        ContentValidator.ValidContent valid;
         try {
             ContentEvent event = decode(topic, record.key(), record.value());
-            validator.validate(keyString(record.key()), event);
+            valid = validator.validate(keyString(record.key()), event);
         } catch (WireFormatException e) {
             reject(record.key(), record.value(), record.timestamp(), "decode", e, e.reason().name(),
                     topic, meta.partition(), meta.offset());
@@ -110,8 +116,9 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
                     topic, meta.partition(), meta.offset());
             return;
         }
-        buffer.put(BufferEntry.storeKey(meta.offset()),
-                new BufferEntry(record.key(), record.value(), topic, meta.partition(), meta.offset(), record.timestamp()));
+        String storeKey = BufferEntry.storeKey(meta.offset());
+        buffer.put(storeKey, new BufferEntry(record.key(), record.value(), topic, meta.partition(), meta.offset(), record.timestamp()));
+        decoded.put(storeKey, valid);
         buffered++;
         if (buffered >= settings.batchSize()) {
             flush();
@@ -139,7 +146,10 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         for (KeyValue<String, BufferEntry> kv : entries) {
             BufferEntry e = kv.value;
             try {
-                ContentValidator.ValidContent c = validator.validate(keyString(e.key()), decode(e.topic(), e.key(), e.value()));
+                ContentValidator.ValidContent c = decoded.remove(kv.key);
+                if (c == null) { // restored from the changelog: decode again
+                    c = validator.validate(keyString(e.key()), decode(e.topic(), e.key(), e.value()));
+                }
                 valid.add(e);
                 contents.add(c);
             } catch (InvalidContentException | RuntimeException ex) {
@@ -154,6 +164,7 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         for (KeyValue<String, BufferEntry> kv : entries) {
             buffer.delete(kv.key);
         }
+        decoded.clear();
         buffered = 0;
     }
 
