@@ -84,6 +84,12 @@ public final class EncoderMetrics {
         eventToOutput.record(Math.max(0, nowMillis - eventTimeMillis), TimeUnit.MILLISECONDS);
     }
 
+    /** A backfill found the item already embedded with its version. */
+    public void skipped() {
+        Counter.builder("vilstream.encoder.skipped").description("items a backfill found already embedded with its version")
+                .tag("pipeline", pipeline).register(registry).increment();
+    }
+
     public void tags() {
         tagsOut.increment();
     }

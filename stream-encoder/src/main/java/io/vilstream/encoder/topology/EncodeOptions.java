@@ -8,14 +8,16 @@ package io.vilstream.encoder.topology;
  * @param tags         publish generated object tags
  * @param hardNegatives mine and publish hard negatives
  * @param dlq          route bad input to the DLQ (else skip it, counted)
+ * @param skipEmbedded skip items whose latest image embedding already has this model version
+ *                     (a backfill must not repeat what the live encoder did after its swap)
  */
-public record EncodeOptions(boolean tags, boolean hardNegatives, boolean dlq) {
+public record EncodeOptions(boolean tags, boolean hardNegatives, boolean dlq, boolean skipEmbedded) {
 
     public static EncodeOptions live() {
-        return new EncodeOptions(true, true, true);
+        return new EncodeOptions(true, true, true, false);
     }
 
     public static EncodeOptions backfill() {
-        return new EncodeOptions(true, false, false);
+        return new EncodeOptions(true, false, false, true);
     }
 }

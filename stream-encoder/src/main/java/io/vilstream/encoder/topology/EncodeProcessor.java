@@ -58,6 +58,7 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
     private final ContentValidator validator;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, BufferEntry> buffer;
+    private KeyValueStore<String, Long> embeddedVersions;
     private int buffered;
     /**
      * Decoded forms of the buffered records, so a batch does not decode each record twice. Not
@@ -79,6 +80,9 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.buffer = context.getStateStore(EncoderTopology.BUFFER_STORE);
+        if (settings.options().skipEmbedded()) {
+            this.embeddedVersions = context.getStateStore(EncoderTopology.EMBEDDED_VERSIONS_STORE);
+        }
         // after a restart or rebalance the restored buffer holds the committed, not yet encoded records
         try (KeyValueIterator<String, BufferEntry> it = buffer.all()) {
             buffered = 0;
@@ -103,6 +107,13 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         try {
             ContentEvent event = decode(topic, record.key(), record.value());
             valid = validator.validate(keyString(record.key()), event);
+            if (embeddedVersions != null) {
+                Long latest = embeddedVersions.get(event.getId());
+                if (latest != null && latest == model.version()) {
+                    metrics.skipped();
+                    return; // the live encoder already embedded it with this version
+                }
+            }
         } catch (WireFormatException e) {
             reject(record.key(), record.value(), record.timestamp(), "decode", e, e.reason().name(),
                     topic, meta.partition(), meta.offset());

@@ -43,6 +43,8 @@ public final class EncoderTopology {
     public static final String SINK_TEXT = "embeddings-text";
     public static final String SINK_TAGS = "tags";
     public static final String SINK_HARD_NEGATIVES = "hard-negatives";
+    /** Backfill only: content id → model version of its latest image embedding (a global store). */
+    public static final String EMBEDDED_VERSIONS_STORE = "embedded-versions";
 
     private EncoderTopology() {
     }
@@ -70,6 +72,12 @@ public final class EncoderTopology {
         t.addProcessor(PROCESSOR, () -> new EncodeProcessor(settings, content.deserializer(), model, miner, metrics), SOURCE);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.String(),
                 new BufferEntrySerde()).withLoggingEnabled(Map.of()), PROCESSOR);
+        if (settings.options().skipEmbedded()) {
+            t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(EMBEDDED_VERSIONS_STORE),
+                            Serdes.String(), Serdes.Long()).withLoggingDisabled(),
+                    "embedded-versions-source", Serdes.String().deserializer(), embeddings.deserializer(),
+                    topics.name(VilstreamTopic.EMBEDDINGS_IMAGE), "embedded-versions-update", EmbeddedVersions::new);
+        }
         t.addSink(SINK_IMAGE, topics.name(VilstreamTopic.EMBEDDINGS_IMAGE), Serdes.String().serializer(),
                 embeddings.serializer(), PROCESSOR);
         t.addSink(SINK_TEXT, topics.name(VilstreamTopic.EMBEDDINGS_TEXT), Serdes.String().serializer(),

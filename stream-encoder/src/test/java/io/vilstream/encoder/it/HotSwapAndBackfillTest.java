@@ -57,9 +57,10 @@ class HotSwapAndBackfillTest {
                 "metrics.port", "0",
                 "encoder.batch.size", "8",
                 "encoder.state.dir", dir.toString(),
-                "encoder.backfill.grace.ms", "500"));
+                "encoder.backfill.grace.ms", "4000"));
         List<ContentEvent> first = ContentFixtures.fixture();
         Map<String, Set<Long>> versionsById = new ConcurrentHashMap<>();
+        countsByIdAndVersion.clear();
         try (EncoderService encoder = EncoderService.start(new EncoderConfig(props));
              Reader reader = new Reader(versionsById)) {
             assertThat(encoder.modelVersion()).isZero();
@@ -72,16 +73,21 @@ class HotSwapAndBackfillTest {
             }
             publish(1, v1);
             await().atMost(Duration.ofMinutes(1)).until(() -> encoder.modelVersion() == 1);
-            // the backfill re-embeds everything published before the promotion with version 1
-            await().atMost(Duration.ofMinutes(2)).until(() -> covered(versionsById, first, 1L));
-            await().atMost(Duration.ofMinutes(1)).until(() -> encoder.backfillVersion() == -1);
-
-            // new content after the swap is encoded with version 1 straight away
+            // new content after the swap is encoded with version 1 straight away, before the
+            // backfill (4 s grace) fixes its target: the backfill must not embed it again
             List<ContentEvent> later = ContentFixtures.many(5).stream()
                     .map(e -> ContentEvent.newBuilder(e).setId("later-" + e.getId()).build()).toList();
             produce(later);
             await().atMost(Duration.ofMinutes(1)).until(() -> covered(versionsById, later, 1L));
             assertThat(later).allSatisfy(e -> assertThat(versionsById.get(e.getId())).containsOnly(1L));
+
+            // the backfill re-embeds everything published before the promotion with version 1
+            await().atMost(Duration.ofMinutes(2)).until(() -> covered(versionsById, first, 1L));
+            await().atMost(Duration.ofMinutes(1)).until(() -> encoder.backfillVersion() == -1);
+            Thread.sleep(2000); // let late duplicates, if any, arrive
+            assertThat(countsByIdAndVersion).as("one image embedding per (content, version)")
+                    .allSatisfy((key, n) -> assertThat(n).as(key).isEqualTo(1));
+            assertThat(countsByIdAndVersion).hasSize(first.size() * 2 + later.size());
 
             // a corrupt checkpoint (its chunks match their sha256, but the content is damaged)
             byte[] corrupt = v1.clone();
@@ -92,6 +98,8 @@ class HotSwapAndBackfillTest {
             assertThat(encoder.modelVersion()).isEqualTo(1);
         }
     }
+
+    private static final Map<String, Integer> countsByIdAndVersion = new ConcurrentHashMap<>();
 
     private static double failures(EncoderService encoder) {
         var c = encoder.registry().find("vilstream.encoder.model.load.failures").tag("pipeline", "live").counter();
@@ -136,6 +144,7 @@ class HotSwapAndBackfillTest {
                     while (running) {
                         for (ConsumerRecord<String, Embedding> r : c.poll(Duration.ofMillis(200))) {
                             versionsById.computeIfAbsent(r.key(), k -> ConcurrentHashMap.newKeySet()).add(r.value().getModelVersion());
+                            countsByIdAndVersion.merge(r.key() + "@" + r.value().getModelVersion(), 1, Integer::sum);
                         }
                     }
                 }
