@@ -61,6 +61,7 @@ public final class EncoderService implements AutoCloseable {
     private final KafkaStreams streams;
     private final BackfillCoordinator backfill;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final java.util.concurrent.CompletableFuture<String> fatal = new java.util.concurrent.CompletableFuture<>();
 
     private EncoderService(EncoderConfig config, PrometheusMeterRegistry registry, OpsServer ops, SwappableModel model,
                            FollowingModelSource source, ModelFollower follower, KafkaStreams streams,
@@ -74,6 +75,16 @@ public final class EncoderService implements AutoCloseable {
         this.streams = streams;
         this.backfill = backfill;
         this.streamsMetrics = streamsMetrics;
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
+                fatal.complete("Kafka Streams entered " + now + " (from " + before + ")");
+            }
+        });
+    }
+
+    /** Completes with a reason when the Streams app failed for good; the process should exit non-zero. */
+    public java.util.concurrent.CompletableFuture<String> fatalError() {
+        return fatal;
     }
 
     public static EncoderService start(EncoderConfig config) throws IOException, InterruptedException {
@@ -127,6 +138,8 @@ public final class EncoderService implements AutoCloseable {
         });
         ops.addHealthCheck("model", () -> HealthCheck.Status.up("version " + model.version()));
 
+        EncoderService service = new EncoderService(config, registry, ops, model, source, follower, streams, backfill,
+                streamsMetrics);
         streams.start();
         follower.start();
         if (backfills && model.version() > 0) {
@@ -134,7 +147,7 @@ public final class EncoderService implements AutoCloseable {
         }
         log.info("encoder {} started: model {} version {}, batch {} / {} ms, ops on {}", appId, modelName, model.version(),
                 topology.batchSize(), topology.lingerMs(), ops.url());
-        return new EncoderService(config, registry, ops, model, source, follower, streams, backfill, streamsMetrics);
+        return service;
     }
 
     /**

@@ -44,6 +44,11 @@ public final class EncoderCommand implements Callable<Integer> {
         }, "encoder-shutdown"));
         System.out.printf("Encoder running (model version %d); metrics and health on %s. Ctrl-C or SIGTERM stops it.%n",
                 encoder.modelVersion(), encoder.opsUrl());
+        // a fatal Streams error ends the process with a non-zero code, so an orchestrator restarts it
+        encoder.fatalError().thenAccept(reason -> {
+            System.err.println("vilstream: encoder failed: " + reason);
+            System.exit(1);
+        });
         stopped.await();
         return 0;
     }

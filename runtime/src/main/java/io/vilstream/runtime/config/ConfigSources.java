@@ -53,9 +53,11 @@ public final class ConfigSources {
                 out.put(key, v);
             }
         }
-        // pass-through client properties from the environment: VILSTREAM_KAFKA_SASL_MECHANISM → kafka.sasl.mechanism
+        // pass-through properties from the environment: VILSTREAM_KAFKA_SASL_MECHANISM → kafka.sasl.mechanism
+        // (every Kafka client), VILSTREAM_REGISTRY_BASIC_AUTH_USER_INFO → registry.basic.auth.user.info (serdes)
         env.forEach((k, v) -> {
-            if (k.startsWith(ENV_PREFIX + "KAFKA_") && !def.names().contains(keyOf(k))) {
+            boolean passThrough = k.startsWith(ENV_PREFIX + "KAFKA_") || k.startsWith(ENV_PREFIX + "REGISTRY_");
+            if (passThrough && !def.names().contains(keyOf(k))) {
                 out.put(keyOf(k), v);
             }
         });

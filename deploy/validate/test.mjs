@@ -1,0 +1,130 @@
+// Tests of the validator itself: the renderer, the PromQL reader, the unknown-field check, and
+// that validate.mjs passes on the repository and fails on typical mistakes.
+//   npm test --prefix deploy/validate      (node --test, about 15 s)
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { applyJson6902, matchesTarget, build, KustomizeError } from './lib/kustomize.mjs';
+import { readPromql, unknownMetrics } from './lib/promql.mjs';
+import { schemaShape, unknownFields } from './lib/fields.mjs';
+import { METRICS, METRIC_PREFIXES } from './lib/contract.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '../..');
+
+test('JSON 6902: add, replace, remove, test, escaped keys', () => {
+  const doc = { a: { list: [1, 2], m: {} } };
+  const out = applyJson6902(doc, [
+    { op: 'add', path: '/a/list/-', value: 3 },
+    { op: 'add', path: '/a/list/0', value: 0 },
+    { op: 'replace', path: '/a/list/1', value: 10 },
+    { op: 'remove', path: '/a/list/2' },
+    { op: 'add', path: '/a/m/nvidia.com~1gpu', value: '1' },
+    { op: 'test', path: '/a/list', value: [0, 10, 3] },
+  ], 't');
+  assert.deepEqual(out, { a: { list: [0, 10, 3], m: { 'nvidia.com/gpu': '1' } } });
+  assert.deepEqual(doc, { a: { list: [1, 2], m: {} } }, 'the input is not modified');
+  assert.throws(() => applyJson6902(doc, [{ op: 'replace', path: '/a/missing', value: 1 }], 't'), KustomizeError);
+  assert.throws(() => applyJson6902(doc, [{ op: 'add', path: '/x/y', value: 1 }], 't'), KustomizeError);
+  assert.throws(() => applyJson6902(doc, [{ op: 'test', path: '/a/list', value: [] }], 't'), /test failed/);
+});
+
+test('patch targets: group, kind, anchored name regex, label selector', () => {
+  const d = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'vilstream-encoder', labels: { a: 'b' } } };
+  assert.ok(matchesTarget(d, { group: 'apps', version: 'v1', kind: 'Deployment', name: 'vilstream-(encoder|trainer)' }));
+  assert.ok(!matchesTarget(d, { name: 'vilstream' }), 'names are anchored');
+  assert.ok(matchesTarget(d, { labelSelector: 'a=b' }));
+  assert.ok(!matchesTarget(d, { labelSelector: 'a=c' }));
+  assert.ok(!matchesTarget(d, { group: 'batch' }));
+  assert.ok(matchesTarget({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }, { version: 'v1', kind: 'ConfigMap' }));
+});
+
+test('the overlays render', () => {
+  const cwd = process.cwd();
+  process.chdir(ROOT);
+  try {
+    const prod = build('deploy/overlays/production');
+    const so = prod.find((o) => o.kind === 'ScaledObject');
+    assert.equal(so.metadata.namespace, 'vilstream');
+    assert.equal(so.spec.triggers[0].authenticationRef.name, 'vilstream-kafka');
+    const gpu = build('deploy/overlays/production-gpu');
+    const enc = gpu.find((o) => o.kind === 'Deployment' && o.metadata.name === 'vilstream-encoder');
+    assert.equal(enc.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu'], '1');
+    const ret = gpu.find((o) => o.kind === 'Deployment' && o.metadata.name === 'vilstream-retriever');
+    assert.match(ret.spec.template.spec.containers[0].image, /^vilstream:/, 'the retriever stays on the CPU image');
+  } finally {
+    process.chdir(cwd);
+  }
+});
+
+test('PromQL reader finds metric names, skips functions, labels, ranges, grouping, numbers and Grafana variables', () => {
+  const r = readPromql('histogram_quantile(0.99, sum by (le, service) (rate(vilstream_encoder_encode_seconds_bucket{service="encoder"}[$__rate_interval]))) > 1e-3 and on() up offset 5m');
+  assert.deepEqual(r.metrics.sort(), ['up', 'vilstream_encoder_encode_seconds_bucket']);
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(unknownMetrics('sum(rate(vilstream_encoder_records_total[5m]))', METRICS, METRIC_PREFIXES).unknown, ['vilstream_encoder_records_total']);
+  assert.deepEqual(unknownMetrics('jvm_memory_used_bytes', METRICS, METRIC_PREFIXES).unknown, []);
+  assert.match(readPromql('sum(rate(x[5m])').problems.join(), /unbalanced/);
+  assert.match(readPromql('rat(x[5m])').problems.join(), /unknown function rat/);
+});
+
+test('unknown fields are found in built-in kinds and CRDs, valid objects pass', () => {
+  const shape = schemaShape(path.join(HERE, 'node_modules/kubernetes-models/_schemas/IoK8sApiAppsV1Deployment.mjs'));
+  const d = {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x', labels: { any: 'label' } },
+    spec: { selector: { matchLabels: { a: 'b' } }, template: { spec: { containers: [{ name: 'c', image: 'i:1', readinesProbe: {}, resources: { limits: { cpu: '1' } } }] } } },
+  };
+  assert.deepEqual(unknownFields(d, shape), ['/spec/template/spec/containers/0/readinesProbe']);
+  const so = schemaShape(path.join(HERE, 'node_modules/@kubernetes-models/keda/_schemas/KedaShV1alpha1ScaledObject.mjs'));
+  assert.deepEqual(unknownFields({ spec: { scaleTargetRef: { name: 'x' }, maxReplicasCount: 3, triggers: [{ type: 'kafka', metadata: { anything: 'goes' } }] } }, so), ['/spec/maxReplicasCount']);
+});
+
+function copyRepo() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vilstream-validate-'));
+  for (const f of ['docker-compose.yml', '.dockerignore', 'docs', 'deploy']) {
+    fs.cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true, filter: (src) => !src.includes(`${path.sep}node_modules`) });
+  }
+  fs.symlinkSync(path.join(HERE, 'node_modules'), path.join(dir, 'deploy/validate/node_modules'));
+  return dir;
+}
+
+function runValidator(dir) {
+  return spawnSync(process.execPath, [path.join(dir, 'deploy/validate/validate.mjs'), '--quiet', '--no-kubectl'], { encoding: 'utf8', timeout: 120000 });
+}
+
+test('validate.mjs passes on the repository', () => {
+  const r = spawnSync(process.execPath, [path.join(HERE, 'validate.mjs'), '--quiet', '--no-kubectl'], { encoding: 'utf8', timeout: 120000 });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+});
+
+const MUTATIONS = [
+  ['a :latest image', 'deploy/base/trainer.yaml', 'image: vilstream:0.1.0', 'image: vilstream:latest', /never :latest/],
+  ['a field typo', 'deploy/base/retriever.yaml', '          readinessProbe:', '          readinesProbe:', /unknown field .*readinesProbe/],
+  ['KEDA max replicas other than the partitions', 'deploy/overlays/production/kustomization.yaml', 'value: 12', 'value: 16', /must equal the content topic's partitions/],
+  ['a trainer that rolls', 'deploy/base/trainer.yaml', 'type: Recreate', 'type: RollingUpdate', /strategy Recreate/],
+  ['an unknown metric in an alert', 'deploy/prometheus/alerts.yml', 'vilstream_encoder_dlq_total[5m]', 'vilstream_encoder_dead_total[5m]', /vilstream_encoder_dead_total, which no service exports/],
+  ['a fixed encoder container name', 'docker-compose.yml', '  encoder:\n', '  encoder:\n    container_name: encoder\n', /prevents --scale/],
+  ['a compose schema violation', 'docker-compose.yml', '  init: true\n', '  init: maybe\n', /compose spec/],
+];
+
+test('validate.mjs fails on typical mistakes, naming them', () => {
+  const dir = copyRepo();
+  try {
+    for (const [what, file, from, to, expect] of MUTATIONS) {
+      const p = path.join(dir, file);
+      const original = fs.readFileSync(p, 'utf8');
+      assert.ok(original.includes(from), `${what}: "${from}" not found in ${file}`);
+      fs.writeFileSync(p, original.replace(from, to));
+      const r = runValidator(dir);
+      fs.writeFileSync(p, original);
+      assert.equal(r.status, 1, `${what}: expected exit code 1\n${r.stdout}${r.stderr}`);
+      assert.match(r.stdout, expect, `${what}: expected an error matching ${expect}\n${r.stdout}`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
