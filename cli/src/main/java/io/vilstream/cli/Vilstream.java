@@ -3,6 +3,8 @@ package io.vilstream.cli;
 import io.vilstream.cli.commands.BenchCommand;
 import io.vilstream.cli.commands.BrokerCommand;
 import io.vilstream.cli.commands.EncoderCommand;
+import io.vilstream.cli.commands.EvalCommand;
+import io.vilstream.cli.commands.RetrieverCommand;
 import io.vilstream.cli.commands.EngineCommand;
 import io.vilstream.cli.commands.ProduceCommand;
 import io.vilstream.cli.commands.RegistryCommand;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Command;
 @Command(name = "vilstream", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Streaming image-text embeddings with ERNIE-ViL 2.0 multi-view contrastive learning on Apache Kafka.",
         subcommands = {BrokerCommand.class, RegistryCommand.class, TopicsCommand.class, EncoderCommand.class,
-            ProduceCommand.class, EngineCommand.class, BenchCommand.class,
+            ProduceCommand.class, RetrieverCommand.class, EvalCommand.class, EngineCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Vilstream implements Runnable {
 

@@ -127,7 +127,7 @@ public final class EncoderService implements AutoCloseable {
 
         ModelFollower follower = new ModelFollower(store, modelName, v -> {
             if (source.load(v) && backfills) {
-                backfill.onServed(v.getVersion());
+                backfill.onServed(v.getVersion(), v.getUpdatedAt().toEpochMilli());
             }
         });
         OpsServer ops = OpsServer.start(config.getString(CommonConfig.METRICS_HOST), config.getInt(CommonConfig.METRICS_PORT), registry);
@@ -143,7 +143,9 @@ public final class EncoderService implements AutoCloseable {
         streams.start();
         follower.start();
         if (backfills && model.version() > 0) {
-            backfill.onServed(model.version()); // finishes a backfill this instance may have been part of
+            // finishes a backfill this instance may have been part of before a restart
+            store.readState(modelName, MODEL_TIMEOUT).served().filter(v -> v.getVersion() == model.version())
+                    .ifPresent(v -> backfill.onServed(v.getVersion(), v.getUpdatedAt().toEpochMilli()));
         }
         log.info("encoder {} started: model {} version {}, batch {} / {} ms, ops on {}", appId, modelName, model.version(),
                 topology.batchSize(), topology.lingerMs(), ops.url());

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 
 /** {@code vilstream bench …}: benchmarks that print a table and write a machine-readable JSON. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (table on stdout, --json for machines).",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Encoder.class})
+        subcommands = {BenchCommand.Train.class, BenchCommand.Encoder.class, io.vilstream.cli.bench.RetrieverBenchmark.class})
 public final class BenchCommand implements Runnable {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
  * content with N itself); once the app's committed offsets reach it, the backfill stops, and the
  * retriever sees version N cover everything. A newer version cancels an older backfill. A
  * restarted instance skips a version whose backfill group already committed past the target.
+ * Each serving of a version gets its own app (the id carries the time it became served), so a
+ * rollback to a version backfilled before re-embeds what newer versions embedded meanwhile.
  */
 public final class BackfillCoordinator implements AutoCloseable {
 
@@ -63,7 +65,7 @@ public final class BackfillCoordinator implements AutoCloseable {
     });
     private Running running;
 
-    private record Running(long version, KafkaStreams streams, SwappableModel model, Map<TopicPartition, Long> target,
+    private record Running(long version, String appId, KafkaStreams streams, SwappableModel model, Map<TopicPartition, Long> target,
                            Instant started, ScheduledFuture<?> monitor) {
     }
 
@@ -76,27 +78,32 @@ public final class BackfillCoordinator implements AutoCloseable {
         this.ctx = ctx;
     }
 
-    public static String applicationId(String live, long version) {
-        return live + "-backfill-v" + version;
+    /**
+     * The backfill app of one serving of a version.
+     *
+     * @param servedSince when the version became served (its PROMOTED record's update time)
+     */
+    public static String applicationId(String live, long version, long servedSince) {
+        return live + "-backfill-v" + version + "-" + servedSince;
     }
 
-    /** The live encoder now serves {@code version}: backfill it (after the grace period). */
-    public synchronized void onServed(long version) {
-        if (running != null && running.version() != version) {
+    /** The live encoder now serves {@code version} (since {@code servedSince}): backfill it after the grace period. */
+    public synchronized void onServed(long version, long servedSince) {
+        if (running != null && (running.version() != version || !running.appId().equals(applicationId(ctx.applicationId(), version, servedSince)))) {
             log.info("backfill of version {} cancelled: version {} is served now", running.version(), version);
             stop();
         }
         if (version <= 0 || running != null) {
             return; // version 0 is what the live stream started with: nothing to redo
         }
-        scheduler.schedule(() -> begin(version), ctx.grace().toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.schedule(() -> begin(version, servedSince), ctx.grace().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private synchronized void begin(long version) {
+    private synchronized void begin(long version, long servedSince) {
         if (running != null) {
             return;
         }
-        String appId = applicationId(ctx.applicationId(), version);
+        String appId = applicationId(ctx.applicationId(), version, servedSince);
         String topic = ctx.topics().name(VilstreamTopic.CONTENT);
         try (Admin admin = Admin.create(ctx.settings().common())) {
             Map<TopicPartition, Long> target = endOffsets(admin, topic);
@@ -115,13 +122,13 @@ public final class BackfillCoordinator implements AutoCloseable {
                     fixed, null, new EncoderMetrics(ctx.registry(), "backfill")), props(appId));
             streams.start();
             ScheduledFuture<?> monitor = scheduler.scheduleWithFixedDelay(() -> check(version), 1, 1, TimeUnit.SECONDS);
-            running = new Running(version, streams, fixed, target, Instant.now(), monitor);
+            running = new Running(version, appId, streams, fixed, target, Instant.now(), monitor);
             log.info("backfill of version {} started ({}): re-embedding {} up to offsets {}", version, appId, topic, target);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             log.error("cannot start the backfill of version {}; retrying in 10 s", version, e);
-            scheduler.schedule(() -> begin(version), 10, TimeUnit.SECONDS);
+            scheduler.schedule(() -> begin(version, servedSince), 10, TimeUnit.SECONDS);
         }
     }
 
@@ -129,7 +136,7 @@ public final class BackfillCoordinator implements AutoCloseable {
         if (running == null || running.version() != version) {
             return;
         }
-        String appId = applicationId(ctx.applicationId(), version);
+        String appId = running.appId();
         try (Admin admin = Admin.create(ctx.settings().common())) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(appId)
                     .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
