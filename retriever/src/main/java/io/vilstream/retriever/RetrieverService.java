@@ -70,7 +70,8 @@ public final class RetrieverService implements AutoCloseable {
         ModelStore store = new ModelStore(settings, new ModelStoreTopics(topics.name(VilstreamTopic.MODEL_VERSIONS),
                 topics.name(VilstreamTopic.MODEL_CHECKPOINTS)));
         EncoderSource encoders = encoderOverride != null ? encoderOverride : new ModelStoreEncoderSource(store,
-                config.modelName(), config.modelSeed(), Duration.ofMillis(config.getLong(RetrieverConfig.CHECKPOINT_TIMEOUT_MS)));
+                config.modelName(), config.initialModelConfig(), config.modelSeed(),
+                Duration.ofMillis(config.getLong(RetrieverConfig.CHECKPOINT_TIMEOUT_MS)));
         RetrieverConfig.ApiLimits limits = config.apiLimits();
 
         this.registry = Metrics.newRegistry("retriever");

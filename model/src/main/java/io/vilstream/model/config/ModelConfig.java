@@ -62,6 +62,15 @@ public record ModelConfig(
         return new ModelConfig(DEFAULT_NAME, 32, List.of(8, 16), 4096, 32, 8, 12, 3, 4, 1, 2, 32, false);
     }
 
+    /** The named architectures services agree on through the {@code model.preset} key. */
+    public static ModelConfig preset(String name) {
+        return switch (name) {
+            case "default" -> defaults();
+            case "tiny" -> tiny();
+            default -> throw new IllegalArgumentException("unknown model preset '" + name + "' (default or tiny)");
+        };
+    }
+
     public int imageFeatureDim() {
         return imageWidths.get(imageWidths.size() - 1);
     }

@@ -47,7 +47,7 @@ public final class RetrieverMetrics implements VersionedIndexes.VersionListener,
                 .description("Queries by type (text, image) and outcome (ok, client_error, unavailable, error)")
                 .register(registry).increment();
         if ("ok".equals(outcome)) {
-            Timer.builder("vilstream.retriever.query.latency").tag("type", type)
+            Timer.builder("vilstream.retriever.query").tag("type", type)
                     .description("Time to encode a query and search the served index")
                     .publishPercentileHistogram()
                     .register(registry).record(nanos, TimeUnit.NANOSECONDS);
@@ -57,10 +57,10 @@ public final class RetrieverMetrics implements VersionedIndexes.VersionListener,
     @Override
     public void added(long version) {
         String v = Long.toString(version);
-        Meter items = Gauge.builder("vilstream.retriever.index.items", versions,
+        Meter items = Gauge.builder("vilstream.retriever.index.size", versions,
                         x -> x.index(version).map(i -> (double) i.items()).orElse(0.0))
                 .tag("version", v).description("Searchable items in a version's index").register(registry);
-        Meter coverage = Gauge.builder("vilstream.retriever.index.coverage", versions, x -> x.coverage(version))
+        Meter coverage = Gauge.builder("vilstream.retriever.coverage", versions, x -> x.coverage(version))
                 .tag("version", v).description("Fraction of the served version's items a version's index holds")
                 .register(registry);
         Meter[] old = perVersion.put(version, new Meter[] {items, coverage});

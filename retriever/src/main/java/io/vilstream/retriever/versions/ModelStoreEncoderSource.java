@@ -17,12 +17,17 @@ public final class ModelStoreEncoderSource implements EncoderSource {
 
     private final ModelStore store;
     private final String model;
+    private final ModelConfig initialConfig;
     private final long seed;
     private final Duration timeout;
 
-    public ModelStoreEncoderSource(ModelStore store, String model, long seed, Duration timeout) {
+    /**
+     * @param initialConfig the architecture of version 0 ({@code model.preset}; the same in every service)
+     */
+    public ModelStoreEncoderSource(ModelStore store, String model, ModelConfig initialConfig, long seed, Duration timeout) {
         this.store = store;
         this.model = model;
+        this.initialConfig = initialConfig;
         this.seed = seed;
         this.timeout = timeout;
     }
@@ -30,7 +35,7 @@ public final class ModelStoreEncoderSource implements EncoderSource {
     @Override
     public DualEncoder load(long version) throws Exception {
         if (version == 0) {
-            return DualEncoder.initial(ModelConfig.defaults(), seed);
+            return DualEncoder.initial(initialConfig, seed);
         }
         ModelRegistryState state = store.readState(model, timeout);
         ModelVersion v = state.get(version).orElseThrow(() -> new IllegalStateException(

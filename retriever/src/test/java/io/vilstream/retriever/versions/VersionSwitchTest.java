@@ -121,7 +121,7 @@ class VersionSwitchTest {
                 assertThat(during.path("served").path("version").asLong()).isZero();
                 assertThat(version(during, 1).path("coverage").asDouble())
                         .isCloseTo(half / (double) items.size(), org.assertj.core.data.Offset.offset(1e-3));
-                assertThat(http.get("/metrics").text()).contains("vilstream_retriever_index_coverage{", "version=\"1\"");
+                assertThat(http.get("/metrics").text()).contains("vilstream_retriever_coverage{", "version=\"1\"");
                 int answeredDuringBackfill = answers.size();
 
                 // the backfill completes: the retriever switches to version 1
