@@ -44,7 +44,7 @@ public final class RetrieverConfig extends AbstractConfig {
     public static final String CATALOG_MAX_BYTES = "retriever.catalog.max.bytes";
     public static final String CATALOG_MAX_IMAGE_BYTES = "retriever.catalog.max.image.bytes";
     public static final String CHECKPOINT_TIMEOUT_MS = "retriever.checkpoint.timeout.ms";
-    public static final String MODEL_PRESET = "model.preset";
+    public static final String MODEL_PRESET = CommonConfig.MODEL_PRESET;
 
     private static final ConfigDef DEFINITION = define();
 
@@ -103,8 +103,6 @@ public final class RetrieverConfig extends AbstractConfig {
                         "Bytes of cached content (images dominate); least recently used go first.")
                 .define(CATALOG_MAX_IMAGE_BYTES, Type.INT, 256 << 10, Range.atLeast(0), Importance.LOW,
                         "Largest first image cached per item; a bigger one is not cached (its captions are).")
-                .define(MODEL_PRESET, Type.STRING, "default", ConfigDef.ValidString.in("default", "tiny"), Importance.MEDIUM,
-                        "Architecture of version 0, whose towers encode queries until a version is published (must match the encoder's and trainer's).")
                 .define(CHECKPOINT_TIMEOUT_MS, Type.LONG, 120_000L, Range.atLeast(1_000L), Importance.LOW,
                         "How long fetching a version's checkpoint (for its query towers) may take.");
     }

@@ -90,11 +90,26 @@ public final class DualEncoder implements AutoCloseable {
         try {
             model.block.initialize(model.manager);
             model.block.loadParameters(model.manager, new DataInputStream(new ByteArrayInputStream(parts.parameters())));
+            model.markTrainable();
             return model;
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
             throw new CheckpointException(CheckpointException.Reason.INCOMPATIBLE,
                     "checkpoint parameters do not fit the architecture in its header: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * DJL's {@code Parameter.load} replaces each array with a freshly decoded one that no longer
+     * records gradients (only {@code initialize} marks them), so without this a loaded model could
+     * not be trained further: the first backward pass would fail with "element 0 of tensors does
+     * not require grad". Inference is unaffected (it runs without a gradient collector).
+     */
+    private void markTrainable() {
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                p.getValue().getArray().setRequiresGradient(true);
+            }
         }
     }
 

@@ -56,6 +56,17 @@ class CheckpointTest {
     }
 
     @Test
+    void aLoadedModelTrainsOn() throws Exception {
+        List<TrainingItem> items = Fixture.items(ModelConfig.tiny().imageSize());
+        try (DualEncoder loaded = DualEncoder.load(checkpoint)) {
+            ContrastiveTrainer trainer = new ContrastiveTrainer(loaded, TrainingConfig.defaults(5, 0).withBatchSize(8));
+            var result = trainer.step(items.subList(0, 8), List.of());
+            assertThat(result.loss()).isFinite();
+            assertThat(Arrays.deepEquals(CheckpointProbe.probe(loaded), expected)).as("one step moved the weights").isFalse();
+        }
+    }
+
+    @Test
     void aFreshJvmReproducesTheEmbeddingsBitForBit(@TempDir Path dir) throws Exception {
         Path ckpt = dir.resolve("model.ckpt");
         Path out = dir.resolve("embeddings.bin");

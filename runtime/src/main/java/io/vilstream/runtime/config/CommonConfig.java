@@ -22,6 +22,7 @@ public final class CommonConfig {
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String MODEL_NAME = "model.name";
     public static final String MODEL_SEED = "model.seed";
+    public static final String MODEL_PRESET = "model.preset";
     public static final String METRICS_HOST = "metrics.host";
     public static final String METRICS_PORT = "metrics.port";
 
@@ -53,6 +54,9 @@ public final class CommonConfig {
                         Importance.HIGH, "Schema registry URL(s), comma-separated (Confluent REST API); mock://scope for tests.")
                 .define(MODEL_NAME, Type.STRING, "vilstream-dual", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                         "The model lineage (key of its versions on the model topics).")
+                .define(MODEL_PRESET, Type.STRING, "default", ConfigDef.ValidString.in("default", "tiny"), Importance.MEDIUM,
+                        "Architecture of version 0, which every service rebuilds until a version is published (later versions "
+                                + "carry theirs in the checkpoint): default, or tiny (tests); keep it equal everywhere.")
                 .define(MODEL_SEED, Type.LONG, 42L, Importance.LOW,
                         "Seed of version 0: every service rebuilds the same initial model from it; keep it equal everywhere.")
                 .define(METRICS_HOST, Type.STRING, "127.0.0.1", Importance.LOW,

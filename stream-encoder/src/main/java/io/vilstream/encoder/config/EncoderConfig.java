@@ -40,7 +40,7 @@ public final class EncoderConfig extends AbstractConfig {
     public static final String HARD_NEGATIVES_INDEX_SIZE = "encoder.hard.negatives.index.size";
     public static final String BACKFILL_ENABLED = "encoder.backfill.enabled";
     public static final String BACKFILL_GRACE_MS = "encoder.backfill.grace.ms";
-    public static final String MODEL_PRESET = "model.preset";
+    public static final String MODEL_PRESET = CommonConfig.MODEL_PRESET;
     public static final String MODEL_CHECKPOINT_PATH = "model.checkpoint.path";
 
     public static final ConfigDef CONFIG = CommonConfig.define(new ConfigDef(), 9401)
@@ -79,8 +79,6 @@ public final class EncoderConfig extends AbstractConfig {
                     "Re-embed all content with every newly served version (one Streams app per version).")
             .define(BACKFILL_GRACE_MS, Type.LONG, 10_000L, Range.atLeast(0), Importance.LOW,
                     "Wait after a swap before a backfill fixes the offsets it must reach, so every encoder instance has swapped.")
-            .define(MODEL_PRESET, Type.STRING, "default", ValidString.in("default", "tiny"), Importance.MEDIUM,
-                    "Architecture of version 0 (must match the trainer's): default or tiny (tests).")
             .define(MODEL_CHECKPOINT_PATH, Type.STRING, null, Importance.LOW,
                     "A checkpoint file to serve until a version is published (instead of the seeded version 0).");
 

@@ -1,0 +1,88 @@
+package io.vilstream.trainer.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.vilstream.model.config.ModelConfig;
+import io.vilstream.runtime.config.ConfigDocs;
+import io.vilstream.trainer.gate.GateMetric;
+import io.vilstream.trainer.replay.ReplayPolicy;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class TrainerConfigTest {
+
+    private static Map<String, Object> minimal() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("bootstrap.servers", "127.0.0.1:9092");
+        p.put("schema.registry.url", "http://127.0.0.1:8081");
+        return p;
+    }
+
+    @Test
+    void defaultsNeedOnlyTheClusterAndDescribeTheSharedModelAndTopics() {
+        TrainerConfig c = new TrainerConfig(minimal());
+        assertThat(c.modelName()).isEqualTo("vilstream-dual");
+        assertThat(c.instanceId()).isEqualTo("vilstream-trainer-vilstream-dual");
+        assertThat(c.modelConfig()).isEqualTo(ModelConfig.defaults());
+        assertThat(c.metricsPort()).isEqualTo(9402);
+        assertThat(c.replayPolicy()).isEqualTo(ReplayPolicy.FIFO);
+        assertThat(c.gateMetric()).isEqualTo(GateMetric.MEAN_RECALL);
+        assertThat(c.trainingConfig().batchSize()).isEqualTo(64);
+        assertThat(c.trainingConfig().schedule().totalSteps()).as("no decay: online training has no end").isZero();
+        assertThat(c.contentTopic()).isEqualTo("vilstream.content.v1");
+        assertThat(c.vocabularyMinTrainItems()).as("0 means one batch").isEqualTo(64);
+    }
+
+    @Test
+    void topicRenamesAndTheTinyPresetAreHonoured() {
+        Map<String, Object> p = minimal();
+        p.put("topics.prefix", "staging.");
+        p.put("model.preset", "tiny");
+        p.put("model.name", "m1");
+        TrainerConfig c = new TrainerConfig(p);
+        assertThat(c.hardNegativesTopic()).isEqualTo("staging.vilstream.hard-negatives.v1");
+        assertThat(c.modelStoreTopics().versions()).isEqualTo("staging.vilstream.model.versions.v1");
+        assertThat(c.modelConfig()).isEqualTo(ModelConfig.tiny());
+        assertThat(c.instanceId()).isEqualTo("vilstream-trainer-m1");
+    }
+
+    @Test
+    void anUnknownReplayPolicyFailsNamingTheKeyAndTheAllowedValues() {
+        Map<String, Object> p = minimal();
+        p.put(TrainerConfig.REPLAY_POLICY, "lifo");
+        assertThatThrownBy(() -> new TrainerConfig(p)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(TrainerConfig.REPLAY_POLICY).hasMessageContaining("fifo").hasMessageContaining("reservoir");
+    }
+
+    @Test
+    void aReplayBufferSmallerThanABatchFailsNamingTheKey() {
+        Map<String, Object> p = minimal();
+        p.put(TrainerConfig.BATCH_SIZE, "32");
+        p.put(TrainerConfig.REPLAY_SIZE, "16");
+        assertThatThrownBy(() -> new TrainerConfig(p)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(TrainerConfig.REPLAY_SIZE).hasMessageContaining(TrainerConfig.BATCH_SIZE);
+    }
+
+    @Test
+    void outOfRangeAndMissingValuesFailNamingTheKey() {
+        Map<String, Object> p = minimal();
+        p.put(TrainerConfig.GATE_TOLERANCE, "-0.5");
+        assertThatThrownBy(() -> new TrainerConfig(p)).hasMessageContaining(TrainerConfig.GATE_TOLERANCE);
+        Map<String, Object> q = minimal();
+        q.remove("bootstrap.servers");
+        assertThatThrownBy(() -> new TrainerConfig(q)).hasMessageContaining("bootstrap.servers");
+        Map<String, Object> r = minimal();
+        r.put("topics.partitions", "many");
+        assertThatThrownBy(() -> new TrainerConfig(r)).isInstanceOf(ConfigException.class).hasMessageContaining("topics.");
+    }
+
+    @Test
+    void theReferenceTableIsGeneratedFromTheDeclaration() {
+        String table = ConfigDocs.markdown(TrainerConfig.CONFIG);
+        assertThat(table).contains("`trainer.gate.tolerance`", "`VILSTREAM_TRAINER_REPLAY_POLICY`", "`model.preset`");
+    }
+}
