@@ -2,8 +2,11 @@ package io.vilstream.cli;
 
 import io.vilstream.cli.commands.BenchCommand;
 import io.vilstream.cli.commands.BrokerCommand;
+import io.vilstream.cli.commands.DemoCommand;
 import io.vilstream.cli.commands.EncoderCommand;
 import io.vilstream.cli.commands.EvalCommand;
+import io.vilstream.cli.commands.ModelCommand;
+import io.vilstream.cli.commands.TrainerCommand;
 import io.vilstream.cli.commands.RetrieverCommand;
 import io.vilstream.cli.commands.EngineCommand;
 import io.vilstream.cli.commands.ProduceCommand;
@@ -22,7 +25,8 @@ import picocli.CommandLine.Command;
 @Command(name = "vilstream", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Streaming image-text embeddings with ERNIE-ViL 2.0 multi-view contrastive learning on Apache Kafka.",
         subcommands = {BrokerCommand.class, RegistryCommand.class, TopicsCommand.class, EncoderCommand.class,
-            ProduceCommand.class, RetrieverCommand.class, EvalCommand.class, EngineCommand.class,
+            ProduceCommand.class, TrainerCommand.class, ModelCommand.class, RetrieverCommand.class, EvalCommand.class,
+            DemoCommand.class, EngineCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Vilstream implements Runnable {

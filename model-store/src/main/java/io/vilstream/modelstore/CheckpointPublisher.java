@@ -63,8 +63,13 @@ public final class CheckpointPublisher implements AutoCloseable {
     }
 
     /** Splits a checkpoint into chunk records. */
+    /** Chunks of a checkpoint of this many bytes (at least one, also for an empty one). */
+    public static int chunkCount(int bytes) {
+        return Math.max(1, (bytes + CHUNK_BYTES - 1) / CHUNK_BYTES);
+    }
+
     public static List<CheckpointChunk> chunks(String model, long version, byte[] checkpoint) {
-        int count = Math.max(1, (checkpoint.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
+        int count = chunkCount(checkpoint.length);
         List<CheckpointChunk> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int from = i * CHUNK_BYTES;
@@ -84,7 +89,7 @@ public final class CheckpointPublisher implements AutoCloseable {
                 .setModelName(model).setVersion(version)
                 .setSha256(ModelStore.sha256Hex(checkpoint))
                 .setSizeBytes(checkpoint.length)
-                .setChunkCount(chunks(model, version, checkpoint).size())
+                .setChunkCount(chunkCount(checkpoint.length))
                 .setCreatedAt(now).setUpdatedAt(now);
     }
 

@@ -25,6 +25,19 @@ public final class ModelAdmin {
         this.store = store;
     }
 
+    /** Status records that roll back every promoted version above the target created before {@code now}. */
+    private static List<ModelVersion> supersede(ModelRegistryState state, long target, Instant now, String reason) {
+        List<ModelVersion> out = new ArrayList<>();
+        for (ModelVersion other : state.all()) {
+            if (other.getVersion() > target && other.getStatus() == ModelStatus.PROMOTED
+                    && !other.getCreatedAt().isAfter(now)) {
+                out.add(ModelVersion.newBuilder(other).setStatus(ModelStatus.ROLLED_BACK).setUpdatedAt(now)
+                        .setReason("rolled back to version " + target + ": " + reason).build());
+            }
+        }
+        return out;
+    }
+
     /** Makes {@code target} the served version again; returns the records written. */
     public List<ModelVersion> rollback(String model, long target, String reason, Duration timeout)
             throws CheckpointUnavailableException {
@@ -37,15 +50,21 @@ public final class ModelAdmin {
         List<ModelVersion> records = new ArrayList<>();
         records.add(ModelVersion.newBuilder(v).setStatus(ModelStatus.PROMOTED).setUpdatedAt(now)
                 .setReason("rolled back to by operator: " + reason).build());
-        for (ModelVersion other : state.all()) {
-            if (other.getVersion() > target && other.getStatus() == ModelStatus.PROMOTED) {
-                records.add(ModelVersion.newBuilder(other).setStatus(ModelStatus.ROLLED_BACK).setUpdatedAt(now)
-                        .setReason("rolled back to version " + target + ": " + reason).build());
-            }
-        }
+        records.addAll(supersede(state, target, now, reason));
         try (CheckpointPublisher publisher = new CheckpointPublisher(settings, store.topics(),
                 "vilstream-model-admin-" + model)) {
             publisher.updateStatus(records);
+            // A trainer may have promoted a version between our read and our write; it was
+            // created before the rollback, so it is from the abandoned line: roll it back too.
+            // (Versions the trainer creates after following the rollback descend from the target.)
+            for (int attempt = 0; attempt < 3; attempt++) {
+                List<ModelVersion> raced = supersede(store.readState(model, timeout), target, now, reason);
+                if (raced.isEmpty()) {
+                    break;
+                }
+                publisher.updateStatus(raced);
+                records.addAll(raced);
+            }
         }
         return records;
     }

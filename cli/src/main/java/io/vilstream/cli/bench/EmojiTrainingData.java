@@ -29,6 +29,11 @@ public record EmojiTrainingData(EmojiDataset.Source source, List<TrainingItem> t
                 decode(ds.items(Split.VAL), decoder), decode(ds.items(Split.TEST), decoder));
     }
 
+    /** Decodes dataset items through the ContentEvent mapping, as the stream sees them. */
+    public static List<TrainingItem> decodeAll(List<EmojiItem> items, ImageDecoder decoder) {
+        return decode(items, decoder);
+    }
+
     static List<TrainingItem> decode(List<EmojiItem> items, ImageDecoder decoder) {
         List<TrainingItem> out = new ArrayList<>(items.size());
         for (EmojiItem item : items) {

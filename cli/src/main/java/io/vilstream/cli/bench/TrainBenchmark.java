@@ -46,6 +46,7 @@ public final class TrainBenchmark {
     private final Budget budget;
     private final int batchSize;
     private final PrintStream out;
+    private boolean textAugmentation = true;
 
     public TrainBenchmark(EmojiTrainingData data, ModelConfig modelConfig, Budget budget, int batchSize, PrintStream out) {
         this.data = data;
@@ -53,6 +54,12 @@ public final class TrainBenchmark {
         this.budget = budget;
         this.batchSize = batchSize;
         this.out = out;
+    }
+
+    /** Whether training texts get keyword phrases and feature dropout (on by default; off to measure them). */
+    public TrainBenchmark textAugmentation(boolean on) {
+        this.textAugmentation = on;
+        return this;
     }
 
     /** The tag vocabulary: keywords of at least two train items (a tag seen once cannot generalise). */
@@ -65,6 +72,9 @@ public final class TrainBenchmark {
         try (DualEncoder model = DualEncoder.create(modelConfig, vocab, seed)) {
             TrainingConfig config = TrainingConfig.defaults(seed, budget.maxSteps() > 0 ? (int) budget.maxSteps() : 0)
                     .withWeights(variant.weights()).withBatchSize(Math.min(batchSize, data.train().size()));
+            if (!textAugmentation) {
+                config = config.withViews(config.views().withoutTextAugmentation());
+            }
             ContrastiveTrainer trainer = new ContrastiveTrainer(model, config);
             int evalEvery = 500;
             OfflineTraining.Outcome o = OfflineTraining.run(trainer, data.train(), budget, data.val(), evalEvery, 100, p -> {
@@ -92,6 +102,7 @@ public final class TrainBenchmark {
             budgetJson.put("steps", budget.maxSteps());
         }
         budgetJson.put("batch_size", batchSize);
+        budgetJson.put("text_augmentation", textAugmentation);
         budgetJson.put("dataset", data.source().id());
         budgetJson.put("train_items", data.train().size());
         budgetJson.put("test_items", data.test().size());

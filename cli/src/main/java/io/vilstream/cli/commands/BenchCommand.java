@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 
 /** {@code vilstream bench …}: benchmarks that print a table and write a machine-readable JSON. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (table on stdout, --json for machines).",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Encoder.class, io.vilstream.cli.bench.RetrieverBenchmark.class})
+        subcommands = {BenchCommand.Train.class, BenchCommand.Encoder.class, BenchTrainerCommand.class,
+                io.vilstream.cli.bench.RetrieverBenchmark.class})
 public final class BenchCommand implements Runnable {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -65,6 +66,11 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--cache-dir", description = "Where the emoji set is cached (default: ${VILSTREAM_CACHE_DIR:-~/.cache/vilstream}/emoji-16.0.0).")
         Path cacheDir;
 
+        @Option(names = "--text-augmentation", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Keyword phrases as second text views and word/n-gram feature dropout on training texts "
+                        + "(default on; --no-text-augmentation measures what they add).")
+        boolean textAugmentation;
+
         @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
         Path json;
 
@@ -79,7 +85,8 @@ public final class BenchCommand implements Runnable {
                     data.train().size(), data.val().size(), data.test().size(),
                     (m != null ? m + " min" : "") + (steps != null ? (m != null ? " or " : "") + steps + " steps" : ""),
                     batchSize, n);
-            TrainBenchmark bench = new TrainBenchmark(data, config, TrainBenchmark.budget(m, steps), batchSize, System.out);
+            TrainBenchmark bench = new TrainBenchmark(data, config, TrainBenchmark.budget(m, steps), batchSize, System.out)
+                    .textAugmentation(textAugmentation);
             List<TrainBenchmark.Variant> variants = ablation
                     ? List.of(TrainBenchmark.SINGLE_VIEW, TrainBenchmark.MULTI_VIEW_NO_TAGS, TrainBenchmark.MULTI_VIEW)
                     : List.of(TrainBenchmark.MULTI_VIEW);

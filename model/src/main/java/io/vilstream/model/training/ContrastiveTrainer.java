@@ -218,7 +218,7 @@ public final class ContrastiveTrainer {
                 }
                 NDArray zNegI = m > 0 ? rows(imgEmb, off, m) : null;
 
-                NDArray txtEmb = block.textEmbedding(ps, model.textBatch(sm, texts), true);
+                NDArray txtEmb = block.textEmbedding(ps, model.textBatchFromIds(sm, featureDropout(texts)), true);
                 off = 0;
                 NDArray zT = rows(txtEmb, off, n);
                 off += n;
@@ -280,6 +280,49 @@ public final class ContrastiveTrainer {
             step++;
         }
         return new StepResult(step, total, terms, model.logitScales(), m, lr, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Tokenises training texts and hides features at random (ViewSampler.Settings: feature dropout). */
+    private List<long[]> featureDropout(List<String> texts) {
+        float wordDrop = config.views().wordFeatureDropout();
+        float gramDrop = config.views().ngramFeatureDropout();
+        int g = model.tokenizer().maxFeatures();
+        List<long[]> rows = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            long[] ids = model.tokenizer().encode(t);
+            if (wordDrop > 0 || gramDrop > 0) {
+                for (int w = 0; w < ids.length; w += g) {
+                    if (ids[w] == 0) {
+                        continue;
+                    }
+                    boolean hasNgrams = g > 1 && ids[w + 1] != 0;
+                    if (hasNgrams && rng.nextDouble() < wordDrop) {
+                        ids[w] = -1; // marked; compacted below so the word keeps its n-grams
+                    }
+                    for (int f = w + 1; f < w + g && ids[f] != 0; f++) {
+                        if (rng.nextDouble() < gramDrop) {
+                            ids[f] = -1;
+                        }
+                    }
+                    compact(ids, w, g);
+                }
+            }
+            rows.add(ids);
+        }
+        return rows;
+    }
+
+    /** Removes the -1 marks of one word slot, keeping its remaining features first. */
+    private static void compact(long[] ids, int from, int width) {
+        int out = from;
+        for (int i = from; i < from + width; i++) {
+            if (ids[i] > 0) {
+                ids[out++] = ids[i];
+            }
+        }
+        while (out < from + width) {
+            ids[out++] = 0;
+        }
     }
 
     /** [from, from+count) rows of a matrix. */

@@ -57,6 +57,11 @@ public record TrainingConfig(
                 hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed);
     }
 
+    public TrainingConfig withViews(ViewSampler.Settings v) {
+        return new TrainingConfig(batchSize, schedule, weightDecay, weights, v, textSideAugment, imageSideAugment,
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed);
+    }
+
     public TrainingConfig withSchedule(LearningRateSchedule s) {
         return new TrainingConfig(batchSize, s, weightDecay, weights, views, textSideAugment, imageSideAugment,
                 hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed);

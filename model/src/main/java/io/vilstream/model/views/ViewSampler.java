@@ -54,7 +54,10 @@ public final class ViewSampler {
                 ? 1 + rng.nextInt(captions.size() - 1) : 0;
         String text = dropWords(captions.get(t), settings.captionWordDropout(), rng);
         String text2;
-        if (captions.size() > 1) {
+        if (!item.tags().isEmpty() && rng.nextDouble() < settings.keywordPhraseProbability()) {
+            // a phrase of the item's own keywords: ties the caption's words to the words producers use
+            text2 = joinShuffled(item.tags(), 2 + rng.nextInt(Math.max(1, settings.maxTags() - 1)), rng);
+        } else if (captions.size() > 1) {
             int u = (t + 1 + rng.nextInt(captions.size() - 1)) % captions.size();
             text2 = dropWords(captions.get(u), settings.captionWordDropout(), rng);
         } else {
@@ -101,11 +104,22 @@ public final class ViewSampler {
      * @param captionWordDropout        word dropout on captions
      * @param secondViewWordDropout     word dropout that makes T′ when there is only one caption
      * @param maxTags                   tags kept in T_tag
+     * @param keywordPhraseProbability  how often T′ is a phrase of the item's own keywords
+     * @param wordFeatureDropout        how often a word's whole-word feature is hidden in a training
+     *                                  text, so the tower learns to read words from their n-grams
+     *                                  alone — as it must for words it never saw
+     * @param ngramFeatureDropout       how often one character n-gram feature is hidden
      */
     public record Settings(float primaryCaptionProbability, float captionWordDropout, float secondViewWordDropout,
-                           int maxTags) {
+                           int maxTags, float keywordPhraseProbability, float wordFeatureDropout,
+                           float ngramFeatureDropout) {
         public static Settings defaults() {
-            return new Settings(0.7f, 0.1f, 0.3f, 8);
+            return new Settings(0.7f, 0.1f, 0.3f, 8, 0.3f, 0.25f, 0.1f);
+        }
+
+        /** Without keyword phrases and feature dropout: the text views as first built (for comparisons). */
+        public Settings withoutTextAugmentation() {
+            return new Settings(primaryCaptionProbability, captionWordDropout, secondViewWordDropout, maxTags, 0f, 0f, 0f);
         }
     }
 }
