@@ -86,6 +86,9 @@ public final class Demo {
         long t0 = System.nanoTime();
         out.println("vilstream demo — data in " + options.dataDir().toAbsolutePath());
         Files.createDirectories(options.dataDir());
+        Path logFile = options.dataDir().resolve("demo.log");
+        DemoLogging.toFile(logFile);
+        out.println("service logs: " + logFile.toAbsolutePath() + " (errors are shown here too)");
         EmojiDataset dataset = loadDataset();
         out.printf("dataset: %s, %d items (train %d, val %d, test %d)%n", dataset.source().id(), dataset.size(),
                 dataset.items(Split.TRAIN).size(), dataset.items(Split.VAL).size(), dataset.items(Split.TEST).size());
@@ -171,9 +174,11 @@ public final class Demo {
             }
             double demoPeak = ProcessMemory.peakMb(ProcessHandle.current().pid());
             double brokerPeak = ProcessMemory.peakMb(cluster.brokerPid());
+            if (watcher != null) {
+                watcher.close(); // before the broker goes, so it does not poll a closed broker
+            }
             cluster.close();
             if (watcher != null) {
-                watcher.close();
                 summarize(t0, watcher, demoPeak, brokerPeak, dataset.source().id());
             }
         }
@@ -307,7 +312,7 @@ public final class Demo {
         long secs = (System.nanoTime() - t0) / 1_000_000_000L;
         long p = produced.get();
         int width = 20;
-        int filled = (int) Math.min(width, total == 0 ? 0 : width * w.embedded() / total);
+        int filled = (int) Math.min(width, total == 0 ? 0 : width * (w.embedded() + w.dlq()) / total);
         String bar = "#".repeat(filled) + ".".repeat(width - filled);
         String line = String.format("[%4ds] [%s] produced %d/%d  embedded %d (v%d)  DLQ %d  lag %d | trainer v%d step %d %s | retriever v%s",
                 secs, bar, p, total, w.embedded(), w.newestVersion(), w.dlq(), Math.max(0, p - w.embedded() - w.dlq()),
