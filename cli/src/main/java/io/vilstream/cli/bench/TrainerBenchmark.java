@@ -24,7 +24,6 @@ import io.vilstream.model.eval.Recall;
 import io.vilstream.model.eval.RetrievalEvaluator;
 import io.vilstream.model.eval.RetrievalMetrics;
 import io.vilstream.model.image.ImageDecoder;
-import io.vilstream.model.image.ImageRejectedException;
 import io.vilstream.model.tagger.TagVocabulary;
 import io.vilstream.model.towers.DualEncoder;
 import io.vilstream.model.training.Budget;
@@ -101,8 +100,8 @@ public final class TrainerBenchmark {
         TrainerConfig probe = new TrainerConfig(withCluster(trainerProps, "127.0.0.1:1", "http://127.0.0.1:1"));
         ModelConfig modelConfig = probe.modelConfig();
         ImageDecoder decoder = new ImageDecoder(modelConfig.imageSize());
-        List<TrainingItem> trainItems = decode(train, decoder);
-        List<TrainingItem> valItems = decode(val, decoder);
+        List<TrainingItem> trainItems = EmojiTrainingData.decodeAll(train, decoder);
+        List<TrainingItem> valItems = EmojiTrainingData.decodeAll(val, decoder);
         out.printf("dataset %s: %d train, %d val items; model %s; batch %d; offline %d s, stream %d s; gate every %d steps%n",
                 ds.source().id(), train.size(), val.size(), settings.preset(), settings.batchSize(),
                 settings.offlineTime().toSeconds(), settings.streamTime().toSeconds(), settings.gateSteps());
@@ -340,18 +339,6 @@ public final class TrainerBenchmark {
         }
         int rank = (int) Math.ceil(q * sorted.size());
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
-    }
-
-    private static List<TrainingItem> decode(List<EmojiItem> items, ImageDecoder decoder) {
-        List<TrainingItem> out = new ArrayList<>(items.size());
-        for (EmojiItem item : items) {
-            try {
-                out.add(TrainingItem.from(ContentEvents.from(item, Instant.EPOCH), decoder));
-            } catch (ImageRejectedException e) {
-                throw new IllegalStateException("emoji " + item.id() + " has an unusable image: " + e.getMessage(), e);
-            }
-        }
-        return out;
     }
 
     private static double round(double v) {

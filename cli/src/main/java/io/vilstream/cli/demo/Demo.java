@@ -75,6 +75,9 @@ public final class Demo {
     private final Map<Long, RetrievalMetrics> results = new ConcurrentSkipListMap<>();
     private final AtomicLong produced = new AtomicLong();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    /** Embedding records and time at the previous status line, for the items/s figure. */
+    private long lastOutputs;
+    private long lastStatusNanos;
 
     public Demo(Options options, PrintStream out) {
         this.options = options;
@@ -314,8 +317,14 @@ public final class Demo {
         int width = 20;
         int filled = (int) Math.min(width, total == 0 ? 0 : width * (w.embedded() + w.dlq()) / total);
         String bar = "#".repeat(filled) + ".".repeat(width - filled);
-        String line = String.format("[%4ds] [%s] produced %d/%d  embedded %d (v%d)  DLQ %d  lag %d | trainer v%d step %d %s | retriever v%s",
-                secs, bar, p, total, w.embedded(), w.newestVersion(), w.dlq(), Math.max(0, p - w.embedded() - w.dlq()),
+        long now = System.nanoTime();
+        long outputs = w.outputs();
+        // items/s: (image + text) embedding records per second since the last line, backfills included
+        double rate = lastStatusNanos == 0 ? 0 : (outputs - lastOutputs) / 2.0 / ((now - lastStatusNanos) / 1e9);
+        lastOutputs = outputs;
+        lastStatusNanos = now;
+        String line = String.format("[%4ds] [%s] produced %d/%d  embedded %d (v%d) %.0f items/s  DLQ %d  lag %d | trainer v%d step %d %s | retriever v%s",
+                secs, bar, p, total, w.embedded(), w.newestVersion(), rate, w.dlq(), Math.max(0, p - w.embedded() - w.dlq()),
                 trainer.servedVersion(), trainer.step(), trainer.phase().name().toLowerCase(),
                 retriever.versions().served().map(s -> String.valueOf(s.version())).orElse("-"));
         if (tty) {
