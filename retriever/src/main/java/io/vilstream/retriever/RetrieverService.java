@@ -17,7 +17,7 @@ import io.vilstream.retriever.catalog.ContentCatalog;
 import io.vilstream.retriever.http.RetrieverApi;
 import io.vilstream.retriever.index.HnswIndex;
 import io.vilstream.retriever.index.IndexType;
-import io.vilstream.retriever.index.SimilarityKernel;
+import io.vilstream.model.vectors.SimilarityKernel;
 import io.vilstream.retriever.index.VectorIndex;
 import io.vilstream.retriever.ingest.CatalogIngestor;
 import io.vilstream.retriever.ingest.EmbeddingIngestor;

@@ -111,6 +111,12 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--backlog", defaultValue = "3000", description = "Content events for the throughput run (default ${DEFAULT-VALUE}).")
         int backlog;
 
+        @Option(names = {"--set", "-D"}, paramLabel = "KEY=VALUE", description = "Encoder configuration for the pipeline run, e.g. --set encoder.num.stream.threads=2.")
+        Map<String, String> settings = new java.util.HashMap<>();
+
+        @Option(names = "--warmup", defaultValue = "2000", description = "Content events before the timed backlog, whose outputs are not timed (JIT warm-up; default ${DEFAULT-VALUE}).")
+        int warmup;
+
         @Option(names = "--latency-seconds", defaultValue = "30", description = "Length of each latency run (default ${DEFAULT-VALUE}).")
         int latencySeconds;
 
@@ -124,8 +130,8 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             Path work = Files.createTempDirectory("vilstream-bench-encoder-");
             Map<String, Object> result = new io.vilstream.cli.bench.EncoderBenchmark(
-                    io.vilstream.cli.bench.EncoderBenchmark.benchItems(dataset), batchSize, backlog,
-                    java.time.Duration.ofSeconds(latencySeconds), System.out).run(work);
+                    io.vilstream.cli.bench.EncoderBenchmark.benchItems(dataset), batchSize, backlog, warmup,
+                    java.time.Duration.ofSeconds(latencySeconds), System.out).with(settings).run(work);
             System.out.println(JSON.writeValueAsString(result));
             if (json != null) {
                 writeJson(json, result);

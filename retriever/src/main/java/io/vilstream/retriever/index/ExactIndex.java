@@ -1,5 +1,7 @@
 package io.vilstream.retriever.index;
 
+import io.vilstream.model.vectors.SimilarityKernel;
+
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.vilstream.retriever.index;
 
+import io.vilstream.model.vectors.SimilarityKernel;
+import io.vilstream.model.vectors.ScalarKernel;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.vilstream.retriever.index;
+package io.vilstream.model.vectors;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * per pass so each slice of the query is loaded once for four rows (the loop is bound by memory
  * bandwidth at 100k × 256 floats, so fewer loads matter more than more arithmetic).
  */
-final class SimdKernel implements SimilarityKernel {
+public final class SimdKernel implements SimilarityKernel {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 

@@ -1,4 +1,4 @@
-package io.vilstream.retriever.index;
+package io.vilstream.model.vectors;
 
 /**
  * Dot products of one query against many stored rows: the inner loop of exact search. Two
@@ -21,7 +21,7 @@ public interface SimilarityKernel {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             try {
                 // by name: the class links against jdk.incubator.vector and must not load without it
-                return (SimilarityKernel) Class.forName("io.vilstream.retriever.index.SimdKernel")
+                return (SimilarityKernel) Class.forName("io.vilstream.model.vectors.SimdKernel")
                         .getDeclaredConstructor().newInstance();
             } catch (ReflectiveOperationException | LinkageError e) {
                 return new ScalarKernel();

@@ -1,4 +1,4 @@
-package io.vilstream.retriever.index;
+package io.vilstream.model.vectors;
 
 /** The plain-Java kernel: the fallback where the Vector API module is absent, and the reference in tests. */
 public final class ScalarKernel implements SimilarityKernel {
