@@ -37,6 +37,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--retriever-port", defaultValue = "8080", description = "Retriever API and web page port (default ${DEFAULT-VALUE}).")
     int retrieverPort;
 
+    @Option(names = "--ops-port-base", defaultValue = "9400", description = "Metrics/health ports: encoder 1 at BASE+1, encoder 2 at BASE+21, the trainer at BASE+2; 0 = any free ports (default ${DEFAULT-VALUE}).")
+    int opsPortBase;
+
     @Option(names = "--dataset", defaultValue = "auto", description = "auto (the full emoji set, or the fixture with a notice when it cannot be fetched), emoji, or fixture (default ${DEFAULT-VALUE}).")
     String dataset;
 
@@ -70,7 +73,7 @@ public final class DemoCommand implements Callable<Integer> {
         }, "demo-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return new Demo(new Demo.Options(dataDir, kafkaPort, registryPort, retrieverPort, dataset, rate, encoders,
+            return new Demo(new Demo.Options(dataDir, kafkaPort, registryPort, retrieverPort, opsPortBase, dataset, rate, encoders,
                     badEvents, Duration.ofSeconds(duration), json, overrides), System.out).run(interrupted);
         } finally {
             finished.countDown();

@@ -64,7 +64,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class Demo {
 
     /** The demo's knobs. */
-    public record Options(Path dataDir, int kafkaPort, int registryPort, int retrieverPort, String dataset,
+    public record Options(Path dataDir, int kafkaPort, int registryPort, int retrieverPort, int opsPortBase, String dataset,
                           double trainRate, int encoders, int badEvents, Duration duration, Path json,
                           Map<String, String> overrides) {
     }
@@ -75,6 +75,8 @@ public final class Demo {
     private final Map<Long, RetrievalMetrics> results = new ConcurrentSkipListMap<>();
     private final AtomicLong produced = new AtomicLong();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    /** Whether the demo runs on the 33-emoji fixture (a handful of validation items). */
+    private boolean fixture;
     /** Embedding records and time at the previous status line, for the items/s figure. */
     private long lastOutputs;
     private long lastStatusNanos;
@@ -93,9 +95,10 @@ public final class Demo {
         DemoLogging.toFile(logFile);
         out.println("service logs: " + logFile.toAbsolutePath() + " (errors are shown here too)");
         EmojiDataset dataset = loadDataset();
+        fixture = dataset.source() == EmojiDataset.Source.FIXTURE;
         out.printf("dataset: %s, %d items (train %d, val %d, test %d)%n", dataset.source().id(), dataset.size(),
                 dataset.items(Split.TRAIN).size(), dataset.items(Split.VAL).size(), dataset.items(Split.TEST).size());
-        List<TrainingItem> testItems = EmojiTrainingData.decodeAll(dataset.items(Split.TEST), new ImageDecoder(64));
+        List<TrainingItem> testItems = EmojiTrainingData.decodeAll(dataset.items(Split.TEST), new ImageDecoder(versionZeroConfig().imageSize()));
 
         out.println("starting Kafka (KRaft) and the schema registry...");
         LocalCluster cluster = LocalCluster.start(options.dataDir(), options.kafkaPort(), options.registryPort(), 4, "512m");
@@ -206,18 +209,21 @@ public final class Demo {
     private Map<String, Object> encoderProps(LocalCluster cluster, int i) {
         Map<String, Object> p = common(cluster);
         p.put(EncoderConfig.STATE_DIR, options.dataDir().resolve("encoder-" + i).toString());
-        p.put("metrics.port", String.valueOf(i == 1 ? 9401 : 9400 + 10 * i + 1));
+        p.put("metrics.port", String.valueOf(opsPort(i == 1 ? 1 : 10 * i + 1)));
         p.putAll(prefixed("encoder."));
         return p;
     }
 
     private Map<String, Object> trainerProps(LocalCluster cluster) {
         Map<String, Object> p = common(cluster);
-        p.put("metrics.port", "9402");
+        p.put("metrics.port", String.valueOf(opsPort(2)));
         // a candidate every 100 steps (or minute) instead of the service's 500: a demo of ten
         // minutes should show several promotions; --set trainer.gate.interval.steps=N overrides
         p.put(TrainerConfig.GATE_INTERVAL_STEPS, "100");
         p.put(TrainerConfig.GATE_INTERVAL_MS, "60000");
+        if (fixture) {
+            p.put(TrainerConfig.VALIDATION_MIN_ITEMS, "2"); // the fixture's validation split is a few emoji
+        }
         p.putAll(prefixed("trainer."));
         return p;
     }
@@ -229,15 +235,32 @@ public final class Demo {
         return p;
     }
 
+    private ModelConfig versionZeroConfig() {
+        return ModelConfig.preset(options.overrides().getOrDefault("model.preset", "default"));
+    }
+
+    /** An ops port: base + offset, or 0 (any free port) when the base is 0. */
+    private int opsPort(int offset) {
+        return options.opsPortBase() == 0 ? 0 : options.opsPortBase() + offset;
+    }
+
+    /**
+     * The --set keys for one service: its own ({@code encoder.}, {@code trainer.},
+     * {@code retriever.}) and the shared ones (model.*, topics.*, kafka.*, registry.*), not the
+     * other services'.
+     */
     private Map<String, Object> prefixed(String prefix) {
         Map<String, Object> p = new HashMap<>();
         options.overrides().forEach((k, v) -> {
-            if (k.startsWith(prefix) || !k.contains(".")) {
+            boolean otherService = SERVICE_PREFIXES.stream().anyMatch(s -> !s.equals(prefix) && k.startsWith(s));
+            if (!otherService) {
                 p.put(k, v);
             }
         });
         return p;
     }
+
+    private static final List<String> SERVICE_PREFIXES = List.of("encoder.", "trainer.", "retriever.");
 
     private void produce(KafkaSettings settings, TopicSet topics, List<EmojiItem> evalItems, List<EmojiItem> trainItems) {
         Map<String, Object> p = settings.common();
@@ -282,7 +305,9 @@ public final class Demo {
     }
 
     private void evaluateVersionZero(List<TrainingItem> test) {
-        try (DualEncoder v0 = DualEncoder.initial(ModelConfig.defaults(), 42)) {
+        // version 0 as every service rebuilds it (model.preset, model.seed)
+        long seed = Long.parseLong(options.overrides().getOrDefault("model.seed", "42"));
+        try (DualEncoder v0 = DualEncoder.initial(versionZeroConfig(), seed)) {
             RetrievalMetrics m = RetrievalEvaluator.evaluate(v0, test);
             results.put(0L, m);
             out.printf("version 0 (seeded, untrained) on the test split: R@10 image→text %.3f, text→image %.3f%n",
