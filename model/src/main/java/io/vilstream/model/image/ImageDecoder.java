@@ -4,6 +4,7 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
@@ -55,6 +56,18 @@ public final class ImageDecoder {
 
     /** Decodes after checking the limits; returns the picture at its own size. */
     public BufferedImage read(byte[] bytes) throws ImageRejectedException {
+        return open(bytes, true);
+    }
+
+    /**
+     * Checks the limits, the format and the header's dimensions without decoding a pixel: for
+     * images that are passed on but not encoded (the cost of a decode is mostly the pixels).
+     */
+    public void check(byte[] bytes) throws ImageRejectedException {
+        open(bytes, false);
+    }
+
+    private BufferedImage open(byte[] bytes, boolean decode) throws ImageRejectedException {
         if (bytes == null || bytes.length == 0) {
             throw new ImageRejectedException(ImageRejectedException.Reason.EMPTY, "image has no bytes");
         }
@@ -83,6 +96,9 @@ public final class ImageDecoder {
                 if (w <= 0 || h <= 0 || w * h > limits.maxPixels()) {
                     throw new ImageRejectedException(ImageRejectedException.Reason.TOO_MANY_PIXELS,
                             reader.getFormatName() + " declares " + w + "x" + h + " pixels, limit " + limits.maxPixels());
+                }
+                if (!decode) {
+                    return null;
                 }
                 try {
                     return reader.read(0);
@@ -114,7 +130,8 @@ public final class ImageDecoder {
         }
         int plane = size * size;
         float[] chw = new float[3 * plane];
-        int[] argb = canvas.getRGB(0, 0, size, size, null, 0, size);
+        // the canvas's own pixel array: getRGB would convert every pixel through the colour model
+        int[] argb = ((DataBufferInt) canvas.getRaster().getDataBuffer()).getData();
         for (int i = 0; i < plane; i++) {
             int p = argb[i];
             chw[i] = ((p >> 16) & 0xff) / 255f;

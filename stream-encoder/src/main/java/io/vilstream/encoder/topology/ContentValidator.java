@@ -19,7 +19,10 @@ import io.vilstream.schemas.avro.ImageRendition;
  */
 public final class ContentValidator {
 
-    /** A valid event and its decoded renditions ({@code [3 × S × S]} each, first = encoded view). */
+    /**
+     * A valid event and its decoded first rendition ({@code [3 × S × S]}, the encoded view); the
+     * other renditions passed the limits and a header check, their pixels were not decoded.
+     */
     public record ValidContent(ContentEvent event, List<float[]> images) {
     }
 
@@ -74,10 +77,15 @@ public final class ContentValidator {
             throw new InvalidContentException(Reason.TOO_MANY_IMAGES, "content " + e.getId() + " has " + renditions.size()
                     + " images, limit " + limits.maxImages());
         }
-        List<float[]> images = new ArrayList<>(renditions.size());
+        List<float[]> images = new ArrayList<>(1);
         for (int i = 0; i < renditions.size(); i++) {
             try {
-                images.add(decoder.decode(TrainingItem.bytes(renditions.get(i).getData())));
+                byte[] bytes = TrainingItem.bytes(renditions.get(i).getData());
+                if (i == 0) {
+                    images.add(decoder.decode(bytes)); // the rendition that is encoded
+                } else {
+                    decoder.check(bytes); // passed on (the trainer's views): limits and header only
+                }
             } catch (ImageRejectedException ex) {
                 throw new InvalidContentException(imageReason(ex.reason()), "image " + i + " of " + e.getId() + ": "
                         + ex.getMessage(), ex);
