@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +27,7 @@ import io.vilstream.schemas.avro.ModelStatus;
 import io.vilstream.schemas.avro.ModelVersion;
 import io.vilstream.schemas.serde.AvroSerde;
 import io.vilstream.schemas.topics.VilstreamTopic;
+import io.vilstream.testkit.ChildJvm;
 import io.vilstream.testkit.VilstreamCluster;
 import io.vilstream.trainer.batch.TrainedBatch;
 import io.vilstream.trainer.config.TrainerConfig;
@@ -68,7 +70,10 @@ class TrainerRestartTest {
         props.put(TrainerConfig.GATE_INTERVAL_STEPS, "20");
         ModelStore store = TrainerTestData.store(CLUSTER);
 
-        try (ChildTrainer child = ChildTrainer.start(TrainerTestData.strings(props), MODEL)) {
+        List<String> args = TrainerTestData.strings(props).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        // in a child JVM, so the test can kill it the way an OOM killer or a node failure does
+        try (ChildJvm child = ChildJvm.start(TrainerApp.class, "384m", args, Path.of("target", "child-" + MODEL + ".log"),
+                null, Duration.ZERO)) {
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {
                 assertThat(child.isAlive()).as("child trainer died:%n%s", child.logTail()).isTrue();
                 return promoted(store.readState(MODEL, TrainerTestData.T)) >= 2;

@@ -25,16 +25,12 @@ public record EmojiTrainingData(EmojiDataset.Source source, List<TrainingItem> t
         EmojiDataset ds = source == EmojiDataset.Source.FIXTURE ? EmojiDataset.fixture()
                 : cacheDir == null ? EmojiDataset.full() : EmojiDataset.full(cacheDir);
         ImageDecoder decoder = new ImageDecoder(imageSize);
-        return new EmojiTrainingData(ds.source(), decode(ds.items(Split.TRAIN), decoder),
-                decode(ds.items(Split.VAL), decoder), decode(ds.items(Split.TEST), decoder));
+        return new EmojiTrainingData(ds.source(), decodeAll(ds.items(Split.TRAIN), decoder),
+                decodeAll(ds.items(Split.VAL), decoder), decodeAll(ds.items(Split.TEST), decoder));
     }
 
     /** Decodes dataset items through the ContentEvent mapping, as the stream sees them. */
     public static List<TrainingItem> decodeAll(List<EmojiItem> items, ImageDecoder decoder) {
-        return decode(items, decoder);
-    }
-
-    static List<TrainingItem> decode(List<EmojiItem> items, ImageDecoder decoder) {
         List<TrainingItem> out = new ArrayList<>(items.size());
         for (EmojiItem item : items) {
             try {

@@ -14,11 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import io.vilstream.encoder.ContentFixtures;
+import io.vilstream.encoder.EncoderApp;
 import io.vilstream.schemas.avro.ContentEvent;
 import io.vilstream.schemas.avro.Embedding;
 import io.vilstream.schemas.serde.AvroSerde;
 import io.vilstream.schemas.topics.DlqHeaders;
 import io.vilstream.schemas.topics.VilstreamTopic;
+import io.vilstream.testkit.ChildJvm;
 import io.vilstream.testkit.VilstreamCluster;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,8 +67,8 @@ class EncoderExactlyOnceTest {
         Map<String, String> b = new HashMap<>(config);
         b.put("encoder.state.dir", dir.resolve("b").toString());
 
-        try (EncoderProcess first = EncoderProcess.start(a, dir.resolve("a.log"));
-             EncoderProcess second = EncoderProcess.start(b, dir.resolve("b.log"))) {
+        try (ChildJvm first = startEncoder(a, dir.resolve("a.log"));
+             ChildJvm second = startEncoder(b, dir.resolve("b.log"))) {
             Map<String, Integer> imageCounts = new ConcurrentHashMap<>();
             Map<String, Integer> textCounts = new ConcurrentHashMap<>();
             AtomicInteger dlq = new AtomicInteger();
@@ -90,6 +92,12 @@ class EncoderExactlyOnceTest {
             assertThat(dlq.get()).as("inputs = outputs + DLQ").isEqualTo(BAD);
             assertThat(second.log()).contains("encoder vilstream-encoder started");
         }
+    }
+
+    /** An encoder instance in a child JVM, so the test can kill it for real (SIGKILL, no clean close). */
+    private static ChildJvm startEncoder(Map<String, String> config, Path log) throws Exception {
+        List<String> args = config.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        return ChildJvm.start(EncoderApp.class, "768m", args, log, "ENCODER READY", Duration.ofMinutes(3));
     }
 
     private static void produce(int valid, int bad) {
