@@ -53,6 +53,38 @@ public final class DjlRuntime {
         }
     }
 
+    /**
+     * Sets how many intra-op threads libtorch uses for the calling thread's operations, leaving
+     * other threads as they are. For small models several workers with one thread each encode
+     * more per core than one worker with all cores: an operator's threads meet at a barrier after
+     * every op, and on a machine busy with other work (a Kafka client, a broker) one preempted
+     * thread stalls the others (docs/BENCHMARKS.md, encoder).
+     *
+     * <p>libtorch keeps the count per thread (OpenMP's per-thread setting, applied lazily at a
+     * thread's first op from a process-wide default), but its setter also changes that default.
+     * So the calling thread is initialised first, then set, and the default is put back from a
+     * short-lived thread, so threads started later still get libtorch's own default.
+     *
+     * @param threads intra-op threads for this thread's operations; 0 leaves libtorch's default
+     * @return the count now in effect for the calling thread
+     */
+    public static int intraOpThreads(int threads) {
+        engine();
+        int before = JniUtils.getNumThreads(); // initialises this thread from the process-wide default
+        if (threads <= 0 || threads == before) {
+            return before;
+        }
+        JniUtils.setNumThreads(threads);
+        Thread restore = new Thread(() -> JniUtils.setNumThreads(before), "vilstream-torch-threads");
+        restore.start();
+        try {
+            restore.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return JniUtils.getNumThreads();
+    }
+
     /** Bit-identical CPU runs for one seed (STACK.md). */
     public static void seed(long seed) {
         engine();
