@@ -11,6 +11,7 @@ import java.util.Properties;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vilstream.encoder.backfill.BackfillCoordinator;
+import io.vilstream.encoder.batching.TowerWorkers;
 import io.vilstream.encoder.config.EncoderConfig;
 import io.vilstream.encoder.metrics.EncoderMetrics;
 import io.vilstream.encoder.mining.HardNegativeMiner;
@@ -61,11 +62,12 @@ public final class EncoderService implements AutoCloseable {
     private final KafkaStreams streams;
     private final BackfillCoordinator backfill;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final TowerWorkers towers;
     private final java.util.concurrent.CompletableFuture<String> fatal = new java.util.concurrent.CompletableFuture<>();
 
     private EncoderService(EncoderConfig config, PrometheusMeterRegistry registry, OpsServer ops, SwappableModel model,
                            FollowingModelSource source, ModelFollower follower, KafkaStreams streams,
-                           BackfillCoordinator backfill, KafkaStreamsMetrics streamsMetrics) {
+                           BackfillCoordinator backfill, KafkaStreamsMetrics streamsMetrics, TowerWorkers towers) {
         this.config = config;
         this.registry = registry;
         this.ops = ops;
@@ -75,6 +77,7 @@ public final class EncoderService implements AutoCloseable {
         this.streams = streams;
         this.backfill = backfill;
         this.streamsMetrics = streamsMetrics;
+        this.towers = towers;
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
                 fatal.complete("Kafka Streams entered " + now + " (from " + before + ")");
@@ -105,6 +108,7 @@ public final class EncoderService implements AutoCloseable {
                 config.getLong(EncoderConfig.BATCH_LINGER_MS), limits(config), modelConfig.imageSize(),
                 config.getInt(EncoderConfig.TAGS_TOP_K), config.getDouble(EncoderConfig.TAGS_THRESHOLD).floatValue(),
                 EncodeOptions.live());
+        TowerWorkers towers = TowerWorkers.start(config.getInt(EncoderConfig.TOWERS_WORKERS), config.getInt(EncoderConfig.TOWERS_THREADS));
         HardNegativeMiner miner = new HardNegativeMiner(config.getInt(EncoderConfig.HARD_NEGATIVES_INDEX_SIZE),
                 config.getInt(EncoderConfig.HARD_NEGATIVES_K), config.getDouble(EncoderConfig.HARD_NEGATIVES_FLOOR).floatValue());
         Path stateDir = Path.of(config.getString(EncoderConfig.STATE_DIR));
@@ -113,11 +117,11 @@ public final class EncoderService implements AutoCloseable {
 
         BackfillCoordinator backfill = new BackfillCoordinator(new BackfillCoordinator.Context(settings, topics, appId,
                 stateDir, topology, Duration.ofMillis(config.getLong(EncoderConfig.BACKFILL_GRACE_MS)), registry,
-                version -> loadVersion(store, modelName, version)));
+                version -> loadVersion(store, modelName, version), towers));
         boolean backfills = config.getBoolean(EncoderConfig.BACKFILL_ENABLED);
 
         KafkaStreams streams = new KafkaStreams(EncoderTopology.build(topics, settings.serdeConfig(), topology, model, miner,
-                metrics), streamsProperties(config, settings, appId, stateDir));
+                metrics, towers), streamsProperties(config, settings, appId, stateDir));
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         streams.setUncaughtExceptionHandler(e -> {
@@ -139,7 +143,7 @@ public final class EncoderService implements AutoCloseable {
         ops.addHealthCheck("model", () -> HealthCheck.Status.up("version " + model.version()));
 
         EncoderService service = new EncoderService(config, registry, ops, model, source, follower, streams, backfill,
-                streamsMetrics);
+                streamsMetrics, towers);
         streams.start();
         follower.start();
         if (backfills && model.version() > 0) {
@@ -147,8 +151,9 @@ public final class EncoderService implements AutoCloseable {
             store.readState(modelName, MODEL_TIMEOUT).served().filter(v -> v.getVersion() == model.version())
                     .ifPresent(v -> backfill.onServed(v.getVersion(), v.getUpdatedAt().toEpochMilli()));
         }
-        log.info("encoder {} started: model {} version {}, batch {} / {} ms, ops on {}", appId, modelName, model.version(),
-                topology.batchSize(), topology.lingerMs(), ops.url());
+        log.info("encoder {} started: model {} version {}, batch {} / {} ms, {} tower workers x {} threads, ops on {}", appId,
+                modelName, model.version(), topology.batchSize(), topology.lingerMs(), towers.workers(),
+                towers.threadsEach() == 0 ? "default" : towers.threadsEach(), ops.url());
         return service;
     }
 
@@ -211,8 +216,9 @@ public final class EncoderService implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         // the visibility delay of outputs to read_committed readers; longer = fewer, bigger transactions
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.getLong(EncoderConfig.COMMIT_INTERVAL_MS));
-        // a poll's records are encoded before the next poll: a few batches at most, so even slow CPU
-        // towers stay far inside max.poll.interval.ms (5 min) and the instance is never evicted
+        // between polls a thread handles one poll's records and waits at most for its oldest batch in
+        // flight: a few batches' encoding at most, so even slow CPU towers stay far inside
+        // max.poll.interval.ms (5 min) and the instance is never evicted
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), c.getInt(EncoderConfig.MAX_POLL_RECORDS));
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 300_000);
         // a new encoder group starts from the beginning of the compacted content topic
@@ -220,7 +226,7 @@ public final class EncoderService implements AutoCloseable {
         // Kafka 5 turns this on by default; on now, so it behaves the same (and does not warn)
         p.put("processing.exception.handler.global.enabled", true);
         // embeddings are small, but batch them: one request per flush instead of one per record
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5); // kafka.producer.linger.ms overrides
         return p;
     }
 
@@ -249,6 +255,7 @@ public final class EncoderService implements AutoCloseable {
         follower.close();
         backfill.close();
         streams.close(Duration.ofSeconds(60));
+        towers.close();
         streamsMetrics.close();
         source.close();
         model.close();

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vilstream.encoder.metrics.EncoderMetrics;
 import io.vilstream.encoder.models.SwappableModel;
+import io.vilstream.encoder.batching.TowerWorkers;
 import io.vilstream.encoder.topology.EncodeOptions;
 import io.vilstream.encoder.topology.EncoderTopology;
 import io.vilstream.model.towers.DualEncoder;
@@ -54,7 +55,7 @@ public final class BackfillCoordinator implements AutoCloseable {
     /** What a backfill needs from the live encoder. */
     public record Context(KafkaSettings settings, TopicSet topics, String applicationId, Path stateDir,
                           EncoderTopology.Settings topology, Duration grace, MeterRegistry registry,
-                          LongFunction<DualEncoder> loader) {
+                          LongFunction<DualEncoder> loader, TowerWorkers towers) {
     }
 
     private final Context ctx;
@@ -119,7 +120,7 @@ public final class BackfillCoordinator implements AutoCloseable {
                     new EncoderTopology.Settings(ctx.topology().modelName(), ctx.topology().batchSize(), ctx.topology().lingerMs(),
                             ctx.topology().limits(), ctx.topology().imageSize(), ctx.topology().tagsTopK(),
                             ctx.topology().tagsThreshold(), EncodeOptions.backfill()),
-                    fixed, null, new EncoderMetrics(ctx.registry(), "backfill")), props(appId));
+                    fixed, null, new EncoderMetrics(ctx.registry(), "backfill"), ctx.towers()), props(appId));
             streams.start();
             ScheduledFuture<?> monitor = scheduler.scheduleWithFixedDelay(() -> check(version), 1, 1, TimeUnit.SECONDS);
             running = new Running(version, appId, streams, fixed, target, Instant.now(), monitor);

@@ -22,6 +22,8 @@ public final class EncoderConfig extends AbstractConfig {
     public static final String APPLICATION_ID = "encoder.application.id";
     public static final String BATCH_SIZE = "encoder.batch.size";
     public static final String BATCH_LINGER_MS = "encoder.batch.linger.ms";
+    public static final String TOWERS_WORKERS = "encoder.towers.workers";
+    public static final String TOWERS_THREADS = "encoder.towers.threads";
     public static final String NUM_STREAM_THREADS = "encoder.num.stream.threads";
     public static final String STANDBY_REPLICAS = "encoder.standby.replicas";
     public static final String STATE_DIR = "encoder.state.dir";
@@ -49,9 +51,16 @@ public final class EncoderConfig extends AbstractConfig {
             .define(BATCH_SIZE, Type.INT, 32, Range.between(1, 4096), Importance.HIGH,
                     "Items per tower batch: a buffered micro-batch is encoded when it is this full.")
             .define(BATCH_LINGER_MS, Type.LONG, 50L, Range.between(1, 60_000), Importance.HIGH,
-                    "Wall-clock time after which a partial micro-batch is encoded anyway.")
+                    "Longest wait of a buffered record: a partial micro-batch is encoded when its oldest record has waited this long.")
+            .define(TOWERS_WORKERS, Type.INT, 0, Range.between(0, 256), Importance.MEDIUM,
+                    "Batches encoded at once (tower worker threads), while the stream threads prepare the next; "
+                            + "0 = the number of cores divided by encoder.towers.threads.")
+            .define(TOWERS_THREADS, Type.INT, 1, Range.between(0, 256), Importance.MEDIUM,
+                    "libtorch intra-op threads per tower worker; 0 = libtorch's default (every core). On CPUs one thread per "
+                            + "worker and a worker per core encode the most (docs/BENCHMARKS.md).")
             .define(NUM_STREAM_THREADS, Type.INT, 1, Range.between(1, 64), Importance.MEDIUM,
-                    "Stream threads per instance (each runs its own batches; share the cores with the towers).")
+                    "Stream threads per instance: each validates, decodes and batches the records of its tasks and hands full "
+                            + "batches to the tower workers.")
             .define(STANDBY_REPLICAS, Type.INT, 0, Range.between(0, 8), Importance.MEDIUM,
                     "Standby replicas of the batching state per task, for fast fail-over.")
             .define(STATE_DIR, Type.STRING, Path.of(System.getProperty("java.io.tmpdir"), "vilstream-encoder").toString(),

@@ -3,10 +3,13 @@ package io.vilstream.encoder.topology;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import io.vilstream.encoder.batching.BufferEntry;
+import io.vilstream.encoder.batching.ThreadBatches;
 import io.vilstream.encoder.metrics.EncoderMetrics;
 import io.vilstream.encoder.mining.HardNegativeMiner;
 import io.vilstream.encoder.models.ModelLease;
@@ -37,18 +40,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Validates each content record (bad input → DLQ with its reason, the stream goes on), buffers
- * valid ones in the task's changelogged store, and encodes the buffer as one tower batch when it
- * holds {@code batchSize} records or when the linger punctuation fires. A batch borrows the
- * current model once, so all its records carry the same version; a hot swap takes effect at the
- * next batch. Outputs per item: one image and one text embedding, the generated tags, and the
- * hard negatives mined against recent images of the same version.
+ * valid ones in the task's changelogged store and in its stream thread's shared batch
+ * ({@link ThreadBatches}), and encodes that batch as one tower call when it holds
+ * {@code batchSize} records or when its oldest record has waited {@code lingerMs}. A batch borrows
+ * the current model once, so all its records carry the same version; a hot swap takes effect at
+ * the next batch. Outputs per item: one image and one text embedding, the generated tags, and the
+ * hard negatives mined against recent images of the same version. Each task forwards the outputs
+ * of its own records and deletes them from its buffer in the same transaction.
  */
-final class EncodeProcessor implements Processor<byte[], byte[], Object, Object> {
+final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>, ThreadBatches.Owner {
 
     private static final Logger log = LoggerFactory.getLogger(EncodeProcessor.class);
 
     static final String VIEW_IMAGE = "image";
     static final String VIEW_CAPTION = "caption";
+
+    /** A record in the batch: its buffer-store key and entry, and its validated content (null when restored from the changelog). */
+    record Buffered(String storeKey, BufferEntry entry, ContentValidator.ValidContent content) {
+    }
+
+    /** The records to forward for one buffered record, after which its buffer entry is deleted. */
+    private record Outcome(String storeKey, List<Record<Object, Object>> records, List<String> sinks, long eventTimeMs) {
+    }
 
     private final EncoderTopology.Settings settings;
     private final Deserializer<ContentEvent> deserializer;
@@ -56,23 +69,27 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
     private final HardNegativeMiner miner;
     private final EncoderMetrics metrics;
     private final ContentValidator validator;
+    private final ThreadBatches<Buffered> batches;
+    /** Where batches are encoded: tower workers, so the stream thread goes on meanwhile, or the stream thread itself. */
+    private final Executor towers;
+    /** Results of batches (run by any task of this thread) for this task's records, not yet forwarded. */
+    private final ArrayDeque<Outcome> ready = new ArrayDeque<>();
+    /** The batch holding this task's pending records (the thread's that ran {@link #init}). */
+    private ThreadBatches.Batch<Buffered> batch;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, BufferEntry> buffer;
     private KeyValueStore<String, Long> embeddedVersions;
-    private int buffered;
-    /**
-     * Decoded forms of the buffered records, so a batch does not decode each record twice. Not
-     * state: after a restore the buffer's records are decoded again from their bytes.
-     */
-    private final java.util.Map<String, ContentValidator.ValidContent> decoded = new java.util.HashMap<>();
+    private boolean closed;
 
     EncodeProcessor(EncoderTopology.Settings settings, Deserializer<ContentEvent> deserializer, SwappableModel model,
-                    HardNegativeMiner miner, EncoderMetrics metrics) {
+                    HardNegativeMiner miner, EncoderMetrics metrics, ThreadBatches<Buffered> batches, Executor towers) {
         this.settings = settings;
         this.deserializer = deserializer;
         this.model = model;
         this.miner = miner;
         this.metrics = metrics;
+        this.batches = batches;
+        this.towers = towers;
         this.validator = new ContentValidator(settings.limits(), settings.imageSize());
     }
 
@@ -80,26 +97,38 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.buffer = context.getStateStore(EncoderTopology.BUFFER_STORE);
+        this.batch = batches.current();
         if (settings.options().skipEmbedded()) {
             this.embeddedVersions = context.getStateStore(EncoderTopology.EMBEDDED_VERSIONS_STORE);
         }
-        // after a restart or rebalance the restored buffer holds the committed, not yet encoded records
+        // after a restart or rebalance the restored buffer holds the committed, not yet forwarded records
+        long now = context.currentSystemTimeMs();
         try (KeyValueIterator<String, BufferEntry> it = buffer.all()) {
-            buffered = 0;
             while (it.hasNext()) {
-                it.next();
-                buffered++;
+                KeyValue<String, BufferEntry> kv = it.next();
+                batch.add(this, new Buffered(kv.key, kv.value, null), now);
             }
         }
-        context.schedule(Duration.ofMillis(settings.lingerMs()), PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (buffered > 0) {
-                flush();
+        // check often, so a record waits about lingerMs, not up to twice that
+        long tick = Math.max(1, settings.lingerMs() / 4);
+        context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, wallClock -> {
+            batch.collect(false);
+            if (batch.canStart() && batch.ripe(context.currentSystemTimeMs(), settings.lingerMs())) {
+                startBatch();
             }
+            drain();
         });
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        accept(record);
+        batch.collect(false); // hand over whatever the towers have finished meanwhile
+        drain();
+    }
+
+    /** Validates a record (bad input → DLQ), buffers it, and starts the thread's batch when it is full. */
+    private void accept(Record<byte[], byte[]> record) {
         metrics.recordIn();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         String topic = meta.topic();
@@ -128,12 +157,24 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
             return;
         }
         String storeKey = BufferEntry.storeKey(meta.offset());
-        buffer.put(storeKey, new BufferEntry(record.key(), record.value(), topic, meta.partition(), meta.offset(), record.timestamp()));
-        decoded.put(storeKey, valid);
-        buffered++;
-        if (buffered >= settings.batchSize()) {
-            flush();
+        BufferEntry entry = new BufferEntry(record.key(), record.value(), topic, meta.partition(), meta.offset(), record.timestamp());
+        buffer.put(storeKey, entry);
+        batch.add(this, new Buffered(storeKey, entry, valid), context.currentSystemTimeMs());
+        if (batch.size() >= settings.batchSize()) {
+            if (!batch.canStart()) {
+                batch.collect(true); // every worker busy with this thread's batches: wait for the oldest
+            }
+            startBatch();
         }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (batch != null) {
+            batch.remove(this); // still in the buffer store: the task's next owner encodes them
+        }
+        ready.clear();
     }
 
     private ContentEvent decode(String topic, byte[] key, byte[] value) throws InvalidContentException {
@@ -144,48 +185,69 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         return deserializer.deserialize(topic, value);
     }
 
-    /** Encodes everything buffered as one batch and clears the buffer. */
-    private void flush() {
-        List<KeyValue<String, BufferEntry>> entries = new ArrayList<>(buffered);
-        try (KeyValueIterator<String, BufferEntry> it = buffer.all()) {
-            while (it.hasNext()) {
-                entries.add(it.next());
+    /** Forwards the outputs of this task's encoded records and deletes them from the buffer. */
+    private void drain() {
+        long now = System.currentTimeMillis();
+        for (Outcome o; (o = ready.poll()) != null; ) {
+            for (int i = 0; i < o.records().size(); i++) {
+                String sink = o.sinks().get(i);
+                context.forward(o.records().get(i), sink);
+                if (sink.equals(EncoderTopology.SINK_TAGS)) {
+                    metrics.tags();
+                } else if (sink.equals(EncoderTopology.SINK_HARD_NEGATIVES)) {
+                    metrics.hardNegatives();
+                }
             }
+            if (o.eventTimeMs() >= 0) {
+                metrics.embedded(o.eventTimeMs(), now);
+            }
+            buffer.delete(o.storeKey());
         }
-        List<BufferEntry> valid = new ArrayList<>(entries.size());
-        List<ContentValidator.ValidContent> contents = new ArrayList<>(entries.size());
-        for (KeyValue<String, BufferEntry> kv : entries) {
-            BufferEntry e = kv.value;
+    }
+
+    private void deliver(Outcome o) {
+        if (!closed) {
+            ready.add(o);
+        }
+    }
+
+    /**
+     * Starts encoding everything in this thread's batch, whichever task buffered it; each owner
+     * gets its outcomes when the batch is collected.
+     */
+    private void startBatch() {
+        List<ThreadBatches.Pending<Buffered>> pending = batch.takeAll();
+        List<ThreadBatches.Pending<Buffered>> valid = new ArrayList<>(pending.size());
+        List<ContentValidator.ValidContent> contents = new ArrayList<>(pending.size());
+        for (ThreadBatches.Pending<Buffered> p : pending) {
+            BufferEntry e = p.item().entry();
             try {
-                ContentValidator.ValidContent c = decoded.remove(kv.key);
+                ContentValidator.ValidContent c = p.item().content();
                 if (c == null) { // restored from the changelog: decode again
                     c = validator.validate(keyString(e.key()), decode(e.topic(), e.key(), e.value()));
                 }
-                valid.add(e);
+                valid.add(p);
                 contents.add(c);
             } catch (InvalidContentException | RuntimeException ex) {
                 // validated on arrival; only a changed limit or registry state gets here
-                reject(e.key(), e.value(), e.timestamp(), "validate", ex, ex.getClass().getSimpleName(),
-                        e.topic(), e.partition(), e.offset());
+                ((EncodeProcessor) p.owner()).deliver(rejection(p.item(), "validate", ex, ex.getClass().getSimpleName()));
             }
         }
         if (!contents.isEmpty()) {
-            encode(valid, contents);
+            batch.start(valid, items -> encode(items, contents), towers);
+            batch.collect(false); // done already when encoding on the stream thread
         }
-        for (KeyValue<String, BufferEntry> kv : entries) {
-            buffer.delete(kv.key);
-        }
-        decoded.clear();
-        buffered = 0;
     }
 
-    private void encode(List<BufferEntry> entries, List<ContentValidator.ValidContent> contents) {
+    /** Encodes a batch (on the towers' executor) and returns what hands each outcome to its task (on the stream thread). */
+    private Runnable encode(List<ThreadBatches.Pending<Buffered>> pending, List<ContentValidator.ValidContent> contents) {
         List<float[]> images = new ArrayList<>(contents.size());
         List<String> captions = new ArrayList<>(contents.size());
         for (ContentValidator.ValidContent c : contents) {
             images.add(c.images().get(0));
             captions.add(c.event().getCaptions().get(0).getText());
         }
+        List<Outcome> outcomes = new ArrayList<>(contents.size());
         try (ModelLease lease = model.acquire()) {
             DualEncoder m = lease.model();
             long version = lease.version();
@@ -194,43 +256,48 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
             float[][] txt = m.encodeTexts(captions);
             metrics.batch(contents.size(), System.nanoTime() - t0);
             metrics.modelInUse(version);
-            long now = System.currentTimeMillis();
-            Instant producedAt = Instant.ofEpochMilli(now);
+            Instant producedAt = Instant.now();
             List<List<Negative>> mined = miner == null || !settings.options().hardNegatives() ? null
                     : miner.addAndMine(version, contents.stream().map(c -> c.event().getId()).toList(), img.embeddings());
             for (int i = 0; i < contents.size(); i++) {
                 ContentEvent e = contents.get(i).event();
                 String id = e.getId();
-                long ts = entries.get(i).timestamp();
-                context.forward(new Record<>(id, embedding(e, Modality.IMAGE, VIEW_IMAGE, version, img.embeddings()[i], producedAt), ts),
-                        EncoderTopology.SINK_IMAGE);
-                context.forward(new Record<>(id, embedding(e, Modality.TEXT, VIEW_CAPTION, version, txt[i], producedAt), ts),
-                        EncoderTopology.SINK_TEXT);
-                metrics.embedded(e.getEventTime().toEpochMilli(), now);
+                long ts = pending.get(i).item().entry().timestamp();
+                List<Record<Object, Object>> records = new ArrayList<>(4);
+                List<String> sinks = new ArrayList<>(4);
+                records.add(new Record<>(id, embedding(e, Modality.IMAGE, VIEW_IMAGE, version, img.embeddings()[i], producedAt), ts));
+                sinks.add(EncoderTopology.SINK_IMAGE);
+                records.add(new Record<>(id, embedding(e, Modality.TEXT, VIEW_CAPTION, version, txt[i], producedAt), ts));
+                sinks.add(EncoderTopology.SINK_TEXT);
                 if (settings.options().tags()) {
                     List<io.vilstream.schemas.avro.ScoredTag> tags = new ArrayList<>();
                     for (ScoredTag t : img.tags().get(i)) {
                         tags.add(new io.vilstream.schemas.avro.ScoredTag(t.tag(), t.score()));
                     }
-                    context.forward(new Record<>(id, ObjectTags.newBuilder().setContentId(id).setTags(tags)
-                            .setModelName(settings.modelName()).setTaggerVersion(version).setProducedAt(producedAt).build(), ts),
-                            EncoderTopology.SINK_TAGS);
-                    metrics.tags();
+                    records.add(new Record<>(id, ObjectTags.newBuilder().setContentId(id).setTags(tags)
+                            .setModelName(settings.modelName()).setTaggerVersion(version).setProducedAt(producedAt).build(), ts));
+                    sinks.add(EncoderTopology.SINK_TAGS);
                 }
                 if (mined != null && !mined.get(i).isEmpty()) {
-                    context.forward(new Record<>(id, HardNegatives.newBuilder().setAnchorId(id).setNegatives(mined.get(i))
-                            .setModelName(settings.modelName()).setModelVersion(version).setMinedAt(producedAt).build(), ts),
-                            EncoderTopology.SINK_HARD_NEGATIVES);
-                    metrics.hardNegatives();
+                    records.add(new Record<>(id, HardNegatives.newBuilder().setAnchorId(id).setNegatives(mined.get(i))
+                            .setModelName(settings.modelName()).setModelVersion(version).setMinedAt(producedAt).build(), ts));
+                    sinks.add(EncoderTopology.SINK_HARD_NEGATIVES);
                 }
+                outcomes.add(new Outcome(pending.get(i).item().storeKey(), records, sinks, e.getEventTime().toEpochMilli()));
             }
         } catch (RuntimeException ex) {
             // a model failure must not lose the batch silently: each record goes to the DLQ with the cause
             log.error("encoding a batch of {} failed", contents.size(), ex);
-            for (BufferEntry e : entries) {
-                reject(e.key(), e.value(), e.timestamp(), "encode", ex, "ENCODE_FAILED", e.topic(), e.partition(), e.offset());
+            outcomes.clear();
+            for (ThreadBatches.Pending<Buffered> p : pending) {
+                outcomes.add(rejection(p.item(), "encode", ex, "ENCODE_FAILED"));
             }
         }
+        return () -> {
+            for (int i = 0; i < outcomes.size(); i++) {
+                ((EncodeProcessor) pending.get(i).owner()).deliver(outcomes.get(i));
+            }
+        };
     }
 
     private Embedding embedding(ContentEvent e, Modality modality, String view, long version, float[] vector, Instant producedAt) {
@@ -243,15 +310,30 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
                 .setVector(values).setEventTime(e.getEventTime()).setProducedAt(producedAt).build();
     }
 
+    /** A buffered record that failed after buffering: its DLQ record (if the DLQ is on), then its buffer entry goes. */
+    private Outcome rejection(Buffered b, String stage, Throwable error, String reason) {
+        BufferEntry e = b.entry();
+        metrics.dlq(reason);
+        if (!settings.options().dlq()) {
+            return new Outcome(b.storeKey(), List.of(), List.of(), -1);
+        }
+        return new Outcome(b.storeKey(), List.of(dlqRecord(e.key(), e.value(), e.timestamp(), stage, error, e.topic(), e.partition(), e.offset())),
+                List.of(EncoderTopology.SINK_DLQ), -1);
+    }
+
     private void reject(byte[] key, byte[] value, long timestamp, String stage, Throwable error, String reason,
                         String topic, int partition, long offset) {
         metrics.dlq(reason);
-        if (!settings.options().dlq()) {
-            return;
+        if (settings.options().dlq()) {
+            context.forward(dlqRecord(key, value, timestamp, stage, error, topic, partition, offset), EncoderTopology.SINK_DLQ);
         }
+    }
+
+    private static Record<Object, Object> dlqRecord(byte[] key, byte[] value, long timestamp, String stage, Throwable error,
+                                                    String topic, int partition, long offset) {
         RecordHeaders headers = new RecordHeaders();
         DlqHeaders.write(headers, DlqFailure.of(stage, error, topic, partition, offset, Instant.now()));
-        context.forward(new Record<Object, Object>(key, value, timestamp, headers), EncoderTopology.SINK_DLQ);
+        return new Record<>(key, value, timestamp, headers);
     }
 
     private static String keyString(byte[] key) {

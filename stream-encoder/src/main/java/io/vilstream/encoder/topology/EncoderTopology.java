@@ -1,8 +1,11 @@
 package io.vilstream.encoder.topology;
 
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 import io.vilstream.encoder.batching.BufferEntrySerde;
+import io.vilstream.encoder.batching.ThreadBatches;
+import io.vilstream.encoder.batching.TowerWorkers;
 import io.vilstream.encoder.metrics.EncoderMetrics;
 import io.vilstream.encoder.mining.HardNegativeMiner;
 import io.vilstream.encoder.models.SwappableModel;
@@ -32,6 +35,8 @@ import org.apache.kafka.streams.state.Stores;
  * DLQ with its reason, instead of a handler that could only log or stop. The processor's
  * micro-batch buffer is an in-memory store with a changelog, so under exactly_once_v2 a crash or
  * rebalance restores exactly the committed buffer: nothing buffered is lost or emitted twice.
+ * The tasks of one stream thread fill one shared batch ({@link ThreadBatches}), so the towers
+ * see full batches whatever the number of input partitions.
  */
 public final class EncoderTopology {
 
@@ -61,6 +66,15 @@ public final class EncoderTopology {
      */
     public static Topology build(TopicSet topics, Map<String, Object> serdeConfig, Settings settings,
                                  SwappableModel model, HardNegativeMiner miner, EncoderMetrics metrics) {
+        return build(topics, serdeConfig, settings, model, miner, metrics, null);
+    }
+
+    /**
+     * As {@link #build(TopicSet, Map, Settings, SwappableModel, HardNegativeMiner, EncoderMetrics)},
+     * encoding batches on {@code towers} (null: on the stream threads themselves, one batch at a time).
+     */
+    public static Topology build(TopicSet topics, Map<String, Object> serdeConfig, Settings settings,
+                                 SwappableModel model, HardNegativeMiner miner, EncoderMetrics metrics, TowerWorkers towers) {
         AvroSerde<Embedding> embeddings = AvroSerde.forValues(Embedding.class, serdeConfig);
         AvroSerde<ObjectTags> tags = AvroSerde.forValues(ObjectTags.class, serdeConfig);
         AvroSerde<HardNegatives> negatives = AvroSerde.forValues(HardNegatives.class, serdeConfig);
@@ -69,9 +83,16 @@ public final class EncoderTopology {
         Topology t = new Topology();
         t.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.name(VilstreamTopic.CONTENT));
-        t.addProcessor(PROCESSOR, () -> new EncodeProcessor(settings, content.deserializer(), model, miner, metrics), SOURCE);
+        // one batch per stream thread, across its tasks; up to one batch per worker in flight
+        ThreadBatches<EncodeProcessor.Buffered> batches = new ThreadBatches<>(towers == null ? 1 : towers.workers());
+        Executor executor = towers == null ? Runnable::run : towers;
+        t.addProcessor(PROCESSOR, () -> new EncodeProcessor(settings, content.deserializer(), model, miner, metrics, batches, executor),
+                SOURCE);
+        // Cached: a record buffered and encoded within one commit interval is put and deleted in the
+        // cache, and only its tombstone reaches the changelog at the commit; the event's bytes are
+        // written only for records still buffered when the commit comes (what a restore needs).
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.String(),
-                new BufferEntrySerde()).withLoggingEnabled(Map.of()), PROCESSOR);
+                new BufferEntrySerde()).withLoggingEnabled(Map.of()).withCachingEnabled(), PROCESSOR);
         if (settings.options().skipEmbedded()) {
             t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(EMBEDDED_VERSIONS_STORE),
                             Serdes.String(), Serdes.Long()).withLoggingDisabled(),

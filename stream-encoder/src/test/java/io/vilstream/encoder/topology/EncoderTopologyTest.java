@@ -80,7 +80,7 @@ class EncoderTopologyTest {
         }
         EncoderTopology.Settings settings = new EncoderTopology.Settings("vilstream-dual", batchSize, lingerMs,
                 new ContentValidator.Limits(4, 200_000, 1_000_000L, 8, 1000, 16), CONFIG.imageSize(), 3, 0f,
-                EncodeOptions.live());
+                EncodeOptions.live()); // no tower workers: encoded on the test's thread, outputs appear as each batch is full
         HardNegativeMiner miner = new HardNegativeMiner(64, 2, -1f);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "encoder-test");
@@ -156,6 +156,20 @@ class EncoderTopologyTest {
         driver.advanceWallClockTime(Duration.ofMillis(60));
         assertThat(images.readRecordsToList()).hasSize(2);
         assertThat(texts.readRecordsToList()).hasSize(2);
+    }
+
+    @Test
+    void lingerIsTheOldestRecordsWaitNotAFixedTick() {
+        start(32, 50);
+        driver.advanceWallClockTime(Duration.ofMillis(40));
+        List<ContentEvent> events = ContentFixtures.fixture().subList(0, 2);
+        send(events.get(0)); // buffered at t = 40
+        driver.advanceWallClockTime(Duration.ofMillis(30)); // t = 70: waited 30 ms, a fixed 50-ms tick would have flushed it
+        assertThat(images.isEmpty()).isTrue();
+        send(events.get(1));
+        driver.advanceWallClockTime(Duration.ofMillis(25)); // t = 95: the first has waited 55 ms
+        assertThat(images.readRecordsToList()).extracting(r -> r.key())
+                .containsExactly(events.get(0).getId(), events.get(1).getId());
     }
 
     @Test
