@@ -108,14 +108,19 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--batch-size", defaultValue = "32", description = "encoder.batch.size (default ${DEFAULT-VALUE}).")
         int batchSize;
 
-        @Option(names = "--backlog", defaultValue = "3000", description = "Content events for the throughput run (default ${DEFAULT-VALUE}).")
+        @Option(names = "--backlog", defaultValue = "8000", description = "Content events of the timed throughput run, produced after the warm-up (default ${DEFAULT-VALUE}).")
         int backlog;
 
         @Option(names = {"--set", "-D"}, paramLabel = "KEY=VALUE", description = "Encoder configuration for the pipeline run, e.g. --set encoder.num.stream.threads=2.")
         Map<String, String> settings = new java.util.HashMap<>();
 
-        @Option(names = "--warmup", defaultValue = "2000", description = "Content events before the timed backlog, whose outputs are not timed (JIT warm-up; default ${DEFAULT-VALUE}).")
+        @Option(names = "--warmup", defaultValue = "2000", description = "Content events the untimed warm-up starts with, and "
+                + "at least processes; it goes on, topped up, until the JIT compilers are quiet (default ${DEFAULT-VALUE}).")
         int warmup;
+
+        @Option(names = "--max-warmup-seconds", defaultValue = "300", description = "Longest warm-up when the compilers do "
+                + "not quieten (default ${DEFAULT-VALUE}).")
+        int maxWarmupSeconds;
 
         @Option(names = "--latency-seconds", defaultValue = "30", description = "Length of each latency run (default ${DEFAULT-VALUE}).")
         int latencySeconds;
@@ -131,7 +136,7 @@ public final class BenchCommand implements Runnable {
             Path work = Files.createTempDirectory("vilstream-bench-encoder-");
             Map<String, Object> result = new io.vilstream.cli.bench.EncoderBenchmark(
                     io.vilstream.cli.bench.EncoderBenchmark.benchItems(dataset), batchSize, backlog, warmup,
-                    java.time.Duration.ofSeconds(latencySeconds), System.out).with(settings).run(work);
+                    java.time.Duration.ofSeconds(maxWarmupSeconds), java.time.Duration.ofSeconds(latencySeconds), System.out).with(settings).run(work);
             System.out.println(JSON.writeValueAsString(result));
             if (json != null) {
                 writeJson(json, result);
