@@ -81,7 +81,7 @@ public final class ImageDecoder {
             if (!decode) {
                 return null;
             }
-            BufferedImage image = PngFastPath.decode(bytes);
+            BufferedImage image = PngFastPath.decode(bytes, h);
             if (image != null) {
                 return image;
             }

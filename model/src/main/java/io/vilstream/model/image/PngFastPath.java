@@ -68,11 +68,11 @@ final class PngFastPath {
     }
 
     /**
+     * @param h the image's {@link #header}, read (and checked against the limits) by the caller
      * @return the image, or null when it uses a feature this path leaves to ImageIO
      * @throws ImageRejectedException when the bytes are not a whole, valid PNG
      */
-    static BufferedImage decode(byte[] b) throws ImageRejectedException {
-        Header h = header(b);
+    static BufferedImage decode(byte[] b, Header h) throws ImageRejectedException {
         // grey PNGs stay with ImageIO: it reads them into a linear grey space, which getRGB and
         // Java2D then brighten; decoding them here would change what the model has always seen
         int channels = switch (h.colorType()) {

@@ -28,7 +28,7 @@ class PngFastPathTest {
     void decodesLikeImageIo(int type) throws Exception {
         for (int seed = 0; seed < 4; seed++) {
             byte[] png = png(picture(type, 37 + seed * 11, 29 + seed * 7, seed));
-            BufferedImage fast = PngFastPath.decode(png);
+            BufferedImage fast = decode(png);
             assertThat(fast).as("taken by the fast path").isNotNull();
             assertThat(argb(fast)).isEqualTo(argb(ImageIO.read(new ByteArrayInputStream(png))));
         }
@@ -45,7 +45,7 @@ class PngFastPathTest {
             image.getRaster().setSample(i % 8, i / 8, 0, i % 3);
         }
         byte[] png = png(image);
-        assertThat(argb(PngFastPath.decode(png))).isEqualTo(argb(ImageIO.read(new ByteArrayInputStream(png))));
+        assertThat(argb(decode(png))).isEqualTo(argb(ImageIO.read(new ByteArrayInputStream(png))));
     }
 
     @Test
@@ -58,7 +58,7 @@ class PngFastPathTest {
 
     @Test
     void greyPngsAreLeftToImageIo() throws Exception {
-        assertThat(PngFastPath.decode(png(picture(BufferedImage.TYPE_BYTE_GRAY, 20, 20, 1)))).isNull();
+        assertThat(decode(png(picture(BufferedImage.TYPE_BYTE_GRAY, 20, 20, 1)))).isNull();
     }
 
     @Test
@@ -66,7 +66,7 @@ class PngFastPathTest {
         byte[] png = png(picture(BufferedImage.TYPE_4BYTE_ABGR, 40, 40, 3));
         for (int cut = 34; cut < png.length - 12; cut += 7) { // short of IEND: the image data is incomplete
             byte[] part = Arrays.copyOf(png, cut);
-            assertThatThrownBy(() -> PngFastPath.decode(part)).as("cut at " + cut)
+            assertThatThrownBy(() -> decode(part)).as("cut at " + cut)
                     .isInstanceOfSatisfying(ImageRejectedException.class,
                             e -> assertThat(e.reason()).isEqualTo(ImageRejectedException.Reason.UNDECODABLE));
         }
@@ -84,6 +84,10 @@ class PngFastPathTest {
         for (int i = 0; i < fast.length; i++) {
             assertThat(fast[i]).as("value " + i).isCloseTo(java2d[i], org.assertj.core.data.Offset.offset(1.01f / 255));
         }
+    }
+
+    private static BufferedImage decode(byte[] png) throws ImageRejectedException {
+        return PngFastPath.decode(png, PngFastPath.header(png));
     }
 
     private static BufferedImage picture(int type, int w, int h, long seed) {

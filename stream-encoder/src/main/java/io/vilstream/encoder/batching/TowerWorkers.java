@@ -41,7 +41,7 @@ public final class TowerWorkers implements Executor, AutoCloseable {
      */
     public static TowerWorkers start(int workers, int threadsEach) {
         int cores = Runtime.getRuntime().availableProcessors();
-        int resolved = workers > 0 ? workers : Math.max(1, cores / Math.max(1, threadsEach == 0 ? cores : threadsEach));
+        int resolved = workers > 0 ? workers : threadsEach == 0 ? 1 : Math.max(1, cores / threadsEach);
         return new TowerWorkers(resolved, threadsEach);
     }
 
