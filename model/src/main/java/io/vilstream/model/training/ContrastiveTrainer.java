@@ -382,8 +382,7 @@ public final class ContrastiveTrainer {
         for (Pair<String, Parameter> p : block.getParameters()) {
             for (float f : p.getValue().getArray().toFloatArray()) {
                 if (!Float.isFinite(f)) {
-                    throw new IllegalStateException("model diverged: parameter " + p.getKey()
-                            + " is no longer finite at step " + step);
+                    throw new ModelDivergedException(p.getKey(), step);
                 }
             }
         }
