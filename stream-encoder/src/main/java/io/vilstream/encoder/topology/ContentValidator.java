@@ -39,6 +39,11 @@ public final class ContentValidator {
             throw new InvalidContentException(Reason.NULL_VALUE,
                     "a null value (tombstone) is not a content event; deleting content is not supported");
         }
+        // checked before the key: an empty key matches an empty id, and an empty id is no content's
+        // id (the topic is compacted by it; the retriever and the trainer index by it)
+        if (e.getId().isBlank()) {
+            throw new InvalidContentException(Reason.EMPTY_ID, "the content id is empty or blank");
+        }
         if (key != null && !key.equals(e.getId())) {
             throw new InvalidContentException(Reason.KEY_MISMATCH, "record key '" + key + "' differs from content id '" + e.getId() + "'");
         }

@@ -10,7 +10,7 @@ public final class InvalidContentException extends Exception {
     public enum Reason {
         NULL_VALUE, NO_IMAGE, TOO_MANY_IMAGES, NO_CAPTION, EMPTY_CAPTION, TOO_MANY_CAPTIONS, CAPTION_TOO_LONG,
         INVALID_UTF8, TOO_MANY_TAGS, EMPTY_IMAGE, IMAGE_TOO_LARGE, IMAGE_TOO_MANY_PIXELS, NOT_AN_IMAGE,
-        UNDECODABLE_IMAGE, KEY_MISMATCH
+        UNDECODABLE_IMAGE, KEY_MISMATCH, EMPTY_ID
     }
 
     private final Reason reason;

@@ -224,6 +224,28 @@ class EncoderTopologyTest {
     }
 
     @Test
+    void anEmptyContentIdGoesToTheDlqWithItsReason() {
+        start(1, 60_000);
+        ContentEvent good = ContentFixtures.fixture().get(0);
+        ContentEvent emptyId = ContentEvent.newBuilder(good).setId("").build();
+        ContentEvent blankId = ContentEvent.newBuilder(good).setId(" \t").build();
+        content.pipeInput("", emptyId); // what the fuzzer sent: key and id both empty, so they match
+        content.pipeInput(null, emptyId);
+        content.pipeInput(" \t", blankId);
+        List<TestRecord<byte[], byte[]>> out = dlq.readRecordsToList();
+        assertThat(out).hasSize(3).allSatisfy(r -> {
+            DlqFailure failure = DlqHeaders.read(r.headers()).orElseThrow();
+            assertThat(failure.stage()).isEqualTo("validate");
+            assertThat(failure.errorMessage()).startsWith("EMPTY_ID");
+        });
+        assertThat(metrics.dlqCount("EMPTY_ID")).isEqualTo(3.0);
+        assertThat(images.isEmpty()).isTrue();
+        assertThat(texts.isEmpty()).isTrue();
+        send(good);
+        assertThat(images.readRecordsToList()).as("the stream goes on").hasSize(1);
+    }
+
+    @Test
     void aHotSwapTakesEffectBetweenBatches() throws Exception {
         List<ContentEvent> events = ContentFixtures.fixture().subList(0, 8);
         events.subList(0, 4).forEach(this::send);
