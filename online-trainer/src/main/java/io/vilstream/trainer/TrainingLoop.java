@@ -18,6 +18,7 @@ import io.vilstream.model.checkpoint.CheckpointException;
 import io.vilstream.model.image.ImageDecoder;
 import io.vilstream.model.tagger.TagVocabulary;
 import io.vilstream.model.towers.DualEncoder;
+import io.vilstream.model.training.ModelDivergedException;
 import io.vilstream.model.training.StepResult;
 import io.vilstream.model.training.TrainingConfig;
 import io.vilstream.modelstore.CheckpointUnavailableException;
@@ -276,10 +277,7 @@ final class TrainingLoop implements Runnable {
         if (batch.anchors().size() >= 2) {
             try {
                 result = lineage.step(batch);
-            } catch (IllegalStateException e) {
-                if (e.getMessage() == null || !e.getMessage().startsWith("model diverged")) {
-                    throw e;
-                }
+            } catch (ModelDivergedException e) {
                 log.warn("training diverged at step {}: {}; the candidate goes to the gate and training restarts "
                         + "from the promoted weights", lineage.step(), e.getMessage());
                 diverged = true;

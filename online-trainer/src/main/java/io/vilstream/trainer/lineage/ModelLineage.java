@@ -48,7 +48,7 @@ public final class ModelLineage implements AutoCloseable {
     /**
      * Trains one step on the batch.
      *
-     * @throws IllegalStateException when the weights have diverged (no longer finite)
+     * @throws io.vilstream.model.training.ModelDivergedException when the weights are no longer finite
      */
     public StepResult step(PlannedBatch batch) {
         StepResult r = trainer.step(batch.anchors(), batch.negatives());
