@@ -55,12 +55,16 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
     static final String VIEW_IMAGE = "image";
     static final String VIEW_CAPTION = "caption";
 
-    /** A record in the batch: its buffer-store key and entry, and its validated content (null when restored from the changelog). */
-    record Buffered(String storeKey, BufferEntry entry, ContentValidator.ValidContent content) {
+    /**
+     * A record in the batch: its buffer-store key and entry, its validated content (null when
+     * restored from the changelog), and the generation (see {@link #init}) of the task that buffered it.
+     */
+    record Buffered(String storeKey, BufferEntry entry, ContentValidator.ValidContent content, long generation) {
     }
 
     /** The records to forward for one buffered record, after which its buffer entry is deleted. */
-    private record Outcome(String storeKey, List<Record<Object, Object>> records, List<String> sinks, long eventTimeMs) {
+    private record Outcome(String storeKey, List<Record<Object, Object>> records, List<String> sinks, long eventTimeMs,
+                           long generation) {
     }
 
     private final EncoderTopology.Settings settings;
@@ -80,6 +84,12 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
     private KeyValueStore<String, BufferEntry> buffer;
     private KeyValueStore<String, Long> embeddedVersions;
     private boolean closed;
+    /**
+     * Counts {@link #init} calls. Kafka Streams initialises the same instance again when it revives
+     * a corrupted task; the revived task encodes its restored buffer anew, so results of batches
+     * started by an earlier generation are dropped, or they would be forwarded twice.
+     */
+    private long generation;
 
     EncodeProcessor(EncoderTopology.Settings settings, Deserializer<ContentEvent> deserializer, SwappableModel model,
                     HardNegativeMiner miner, EncoderMetrics metrics, ThreadBatches<Buffered> batches, Executor towers) {
@@ -96,6 +106,9 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
+        this.closed = false;
+        this.generation++;
+        this.ready.clear();
         this.buffer = context.getStateStore(EncoderTopology.BUFFER_STORE);
         this.batch = batches.current();
         if (settings.options().skipEmbedded()) {
@@ -106,7 +119,7 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         try (KeyValueIterator<String, BufferEntry> it = buffer.all()) {
             while (it.hasNext()) {
                 KeyValue<String, BufferEntry> kv = it.next();
-                batch.add(this, new Buffered(kv.key, kv.value, null), now);
+                batch.add(this, new Buffered(kv.key, kv.value, null, generation), now);
             }
         }
         // check often, so a record waits about lingerMs, not up to twice that
@@ -159,7 +172,7 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         String storeKey = BufferEntry.storeKey(meta.offset());
         BufferEntry entry = new BufferEntry(record.key(), record.value(), topic, meta.partition(), meta.offset(), record.timestamp());
         buffer.put(storeKey, entry);
-        batch.add(this, new Buffered(storeKey, entry, valid), context.currentSystemTimeMs());
+        batch.add(this, new Buffered(storeKey, entry, valid, generation), context.currentSystemTimeMs());
         if (batch.size() >= settings.batchSize()) {
             if (!batch.canStart()) {
                 batch.collect(true); // every worker busy with this thread's batches: wait for the oldest
@@ -205,8 +218,9 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         }
     }
 
+    /** Takes an outcome for forwarding unless this task closed, or was revived, since its batch started. */
     private void deliver(Outcome o) {
-        if (!closed) {
+        if (!closed && o.generation() == generation) {
             ready.add(o);
         }
     }
@@ -283,7 +297,8 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
                             .setModelName(settings.modelName()).setModelVersion(version).setMinedAt(producedAt).build(), ts));
                     sinks.add(EncoderTopology.SINK_HARD_NEGATIVES);
                 }
-                outcomes.add(new Outcome(pending.get(i).item().storeKey(), records, sinks, e.getEventTime().toEpochMilli()));
+                Buffered b = pending.get(i).item();
+                outcomes.add(new Outcome(b.storeKey(), records, sinks, e.getEventTime().toEpochMilli(), b.generation()));
             }
         } catch (RuntimeException ex) {
             // a model failure must not lose the batch silently: each record goes to the DLQ with the cause
@@ -315,10 +330,10 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         BufferEntry e = b.entry();
         metrics.dlq(reason);
         if (!settings.options().dlq()) {
-            return new Outcome(b.storeKey(), List.of(), List.of(), -1);
+            return new Outcome(b.storeKey(), List.of(), List.of(), -1, b.generation());
         }
         return new Outcome(b.storeKey(), List.of(dlqRecord(e.key(), e.value(), e.timestamp(), stage, error, e.topic(), e.partition(), e.offset())),
-                List.of(EncoderTopology.SINK_DLQ), -1);
+                List.of(EncoderTopology.SINK_DLQ), -1, b.generation());
     }
 
     private void reject(byte[] key, byte[] value, long timestamp, String stage, Throwable error, String reason,
