@@ -12,6 +12,8 @@ import io.vilstream.cli.commands.EngineCommand;
 import io.vilstream.cli.commands.ProduceCommand;
 import io.vilstream.cli.commands.RegistryCommand;
 import io.vilstream.cli.commands.TopicsCommand;
+import java.util.Set;
+
 import io.vilstream.model.runtime.DjlRuntime;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,6 +32,9 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Vilstream implements Runnable {
+
+    /** The commands that run libtorch: they load it first, then quiet its own stderr logging. */
+    static final Set<String> TORCH_COMMANDS = Set.of("encoder", "trainer", "retriever", "demo", "bench", "engine");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -57,6 +62,10 @@ public final class Vilstream implements Runnable {
         DjlRuntime.class.getName(); // DJL's offline flags are set before anything can load the engine
         CommandLine cmd = new CommandLine(new Vilstream());
         cmd.setDefaultValueProvider(OptionDefaults.fromEnvironment(args, System.getenv()));
+        cmd.setExecutionStrategy(parseResult -> {
+            prepareTorch(parseResult);
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println(commandLine.getColorScheme().errorText("vilstream: " + describe(e)));
             if (Boolean.parseBoolean(System.getenv("VILSTREAM_DEBUG"))) {
@@ -65,6 +74,32 @@ public final class Vilstream implements Runnable {
             return e instanceof org.apache.kafka.common.config.ConfigException ? 2 : 1;
         });
         return cmd.execute(args);
+    }
+
+    /**
+     * Loads libtorch for the commands that use it and sets its log level (TorchLogging), before
+     * the first convolution can print; help requests load nothing.
+     */
+    private static void prepareTorch(CommandLine.ParseResult parseResult) {
+        CommandLine.ParseResult sub = parseResult.subcommand();
+        if (sub == null || !TORCH_COMMANDS.contains(sub.commandSpec().name())) {
+            return;
+        }
+        for (CommandLine.ParseResult p = parseResult; p != null; p = p.subcommand()) {
+            if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) {
+                return;
+            }
+        }
+        try {
+            DjlRuntime.engine();
+        } catch (RuntimeException e) {
+            return; // the command itself reports an engine that cannot load, in its own words
+        }
+        try {
+            TorchLogging.apply();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(parseResult.commandSpec().commandLine(), e.getMessage());
+        }
     }
 
     private static String describe(Throwable e) {
