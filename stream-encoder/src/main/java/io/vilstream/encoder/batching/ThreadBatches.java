@@ -85,9 +85,20 @@ public final class ThreadBatches<T> {
 
         /** Removes and returns everything pending. */
         public synchronized List<Pending<T>> takeAll() {
-            List<Pending<T>> all = new ArrayList<>(items);
-            items.clear();
-            return all;
+            return take(Integer.MAX_VALUE);
+        }
+
+        /**
+         * Removes and returns the {@code max} oldest pending items (all, if fewer). A tower batch
+         * takes at most the batch size: a restored buffer, or the tasks a rebalance piles on one
+         * thread, can hold many batches' worth, and one batch of them all could outlast
+         * max.poll.interval.ms.
+         */
+        public synchronized List<Pending<T>> take(int max) {
+            List<Pending<T>> head = items.subList(0, Math.min(max, items.size()));
+            List<Pending<T>> taken = new ArrayList<>(head);
+            head.clear();
+            return taken;
         }
 
         /** Forgets a closed task's pending items: they stay in its buffer store, for whoever restores it. */

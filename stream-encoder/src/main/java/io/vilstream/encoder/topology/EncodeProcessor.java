@@ -114,7 +114,8 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         if (settings.options().skipEmbedded()) {
             this.embeddedVersions = context.getStateStore(EncoderTopology.EMBEDDED_VERSIONS_STORE);
         }
-        // after a restart or rebalance the restored buffer holds the committed, not yet forwarded records
+        // after a restart or rebalance the restored buffer holds the committed, not yet forwarded
+        // records, possibly many batches' worth: they go into batches of batchSize like new ones
         long now = context.currentSystemTimeMs();
         try (KeyValueIterator<String, BufferEntry> it = buffer.all()) {
             while (it.hasNext()) {
@@ -126,7 +127,9 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         long tick = Math.max(1, settings.lingerMs() / 4);
         context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, wallClock -> {
             batch.collect(false);
-            if (batch.canStart() && batch.ripe(context.currentSystemTimeMs(), settings.lingerMs())) {
+            // as many batches as workers are free for: full ones, and the partial one that is ripe
+            while (batch.canStart() && (batch.size() >= settings.batchSize()
+                    || batch.ripe(context.currentSystemTimeMs(), settings.lingerMs()))) {
                 startBatch();
             }
             drain();
@@ -178,6 +181,9 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
                 batch.collect(true); // every worker busy with this thread's batches: wait for the oldest
             }
             startBatch();
+            while (batch.canStart() && batch.size() >= settings.batchSize()) {
+                startBatch(); // a restored backlog: more full batches, as long as a worker is free
+            }
         }
     }
 
@@ -226,11 +232,11 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
     }
 
     /**
-     * Starts encoding everything in this thread's batch, whichever task buffered it; each owner
-     * gets its outcomes when the batch is collected.
+     * Starts encoding the oldest {@code batchSize} records of this thread's batch, whichever task
+     * buffered them; each owner gets its outcomes when the batch is collected.
      */
     private void startBatch() {
-        List<ThreadBatches.Pending<Buffered>> pending = batch.takeAll();
+        List<ThreadBatches.Pending<Buffered>> pending = batch.take(settings.batchSize());
         List<ThreadBatches.Pending<Buffered>> valid = new ArrayList<>(pending.size());
         List<ContentValidator.ValidContent> contents = new ArrayList<>(pending.size());
         for (ThreadBatches.Pending<Buffered> p : pending) {

@@ -34,6 +34,18 @@ class ThreadBatchesTest {
     }
 
     @Test
+    void takeHandsOutTheOldestItemsUpToTheLimit() {
+        ThreadBatches.Batch<String> batch = new ThreadBatches<String>(1).current();
+        for (int i = 0; i < 5; i++) {
+            batch.add(taskA, "a" + i, i);
+        }
+        assertThat(batch.take(2)).extracting(ThreadBatches.Pending::item).containsExactly("a0", "a1");
+        assertThat(batch.take(2)).extracting(ThreadBatches.Pending::item).containsExactly("a2", "a3");
+        assertThat(batch.take(2)).extracting(ThreadBatches.Pending::item).containsExactly("a4");
+        assertThat(batch.size()).isZero();
+    }
+
+    @Test
     void eachThreadHasItsOwnBatch() throws InterruptedException {
         ThreadBatches<String> batches = new ThreadBatches<>(1);
         batches.current().add(taskA, "here", 0);
