@@ -1,36 +1,40 @@
 package io.vilstream.runtime.http;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * The operations endpoint of a service: {@code GET /metrics} (Prometheus text format, from the
  * service's Micrometer registry), {@code GET /health} (200 when every check is up, else 503,
- * JSON body with each check) and any extra routes the service adds (the retriever's API).
- * Built on the JDK's HTTP server: no framework for a handful of routes. Binds 127.0.0.1 unless
- * told otherwise (containers bind 0.0.0.0 explicitly).
+ * JSON body with each check) and any extra routes the service adds (the retriever's API), on
+ * one port. Built on {@link GuardedHttpServer}: {@code /health} and {@code /metrics} answer on
+ * the connection threads, the added routes on the worker pool, so a saturated or stalled API
+ * never fails the liveness probe. Binds 127.0.0.1 unless told otherwise (containers bind
+ * 0.0.0.0 explicitly).
  */
 public final class OpsServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpServer server;
+    private final GuardedHttpServer server;
     private final Map<String, HealthCheck> checks = new ConcurrentHashMap<>();
 
-    private OpsServer(HttpServer server) {
+    private OpsServer(GuardedHttpServer server) {
         this.server = server;
+    }
+
+    /** Starts the server with {@link ServerLimits#defaults()}. */
+    public static OpsServer start(String host, int port, PrometheusMeterRegistry registry) throws IOException {
+        return start(host, port, registry, ServerLimits.defaults());
     }
 
     /**
@@ -39,28 +43,27 @@ public final class OpsServer implements AutoCloseable {
      * @param host     bind address
      * @param port     0 for a free port
      * @param registry the service's meter registry, served at /metrics
+     * @param limits   its pools and I/O timeouts
      */
-    public static OpsServer start(String host, int port, PrometheusMeterRegistry registry) throws IOException {
-        // Nagle's algorithm plus delayed ACKs add ~40 ms to small responses of the JDK server
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-        HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 64);
+    public static OpsServer start(String host, int port, PrometheusMeterRegistry registry, ServerLimits limits)
+            throws IOException {
+        GuardedHttpServer http = GuardedHttpServer.start("ops-http", host, port, limits);
         OpsServer ops = new OpsServer(http);
-        http.createContext("/metrics", ex -> {
+        http.inlineRoute("/metrics", ex -> {
             if (!"GET".equals(ex.getRequestMethod())) {
-                send(ex, 405, "text/plain", "use GET");
+                ex.getResponseHeaders().set("Allow", "GET");
+                send(ex, 405, "text/plain; charset=utf-8", "use GET");
                 return;
             }
             send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
         });
-        http.createContext("/health", ops::health);
-        http.setExecutor(Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "ops-http");
-            t.setDaemon(true);
-            return t;
-        }));
-        http.start();
+        http.inlineRoute("/health", ops::health);
+        for (ExchangeWatchdog.Phase phase : ExchangeWatchdog.Phase.values()) {
+            FunctionCounter.builder("vilstream.http.timeouts", http, s -> s.timedOut(phase))
+                    .description("Connections closed because the client stalled longer than the phase's timeout")
+                    .tag("phase", phase.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry);
+        }
         return ops;
     }
 
@@ -68,17 +71,33 @@ public final class OpsServer implements AutoCloseable {
         checks.put(name, check);
     }
 
-    /** Adds a route (exact path prefix, as the JDK server matches contexts). */
+    /**
+     * Adds a route (exact path prefix, as the JDK server matches contexts) served by the worker
+     * pool; when the pool's queue is full the client gets a plain 503.
+     */
     public void route(String path, HttpHandler handler) {
-        server.createContext(path, handler);
+        route(path, handler, ex -> {
+            ex.getResponseHeaders().set("Retry-After", "1");
+            send(ex, 503, "text/plain; charset=utf-8", "busy: try again");
+        });
+    }
+
+    /** Adds a route served by the worker pool, with the API's own answer when the pool is full. */
+    public void route(String path, HttpHandler handler, HttpHandler whenBusy) {
+        server.route(path, handler, whenBusy);
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     public String url() {
-        return "http://" + server.getAddress().getHostString() + ":" + port();
+        return server.url();
+    }
+
+    /** The underlying server: its limits and timeout counts. */
+    public GuardedHttpServer server() {
+        return server;
     }
 
     private void health(HttpExchange ex) throws IOException {
@@ -100,27 +119,17 @@ public final class OpsServer implements AutoCloseable {
         send(ex, up ? 200 : 503, "application/json", JSON.writeValueAsString(body));
     }
 
-    /** Writes a complete response and closes the exchange. */
+    /** Writes a complete response and closes the exchange (under the response timeout). */
     public static void send(HttpExchange ex, int status, String contentType, String body) throws IOException {
         send(ex, status, contentType, body.getBytes(StandardCharsets.UTF_8));
     }
 
     public static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", contentType);
-        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        }
-        ex.close();
+        ResponseWriter.send(ex, status, contentType, body);
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        if (server.getExecutor() instanceof java.util.concurrent.ExecutorService es) {
-            es.shutdownNow();
-        }
+        server.close();
     }
 }
