@@ -101,6 +101,14 @@ public final class ThreadBatches<T> {
             return taken;
         }
 
+        /**
+         * Puts items back at the head of the pending items, in their order: a batch that could not
+         * be encoded now is tried again first (its records are still in their buffer stores).
+         */
+        public synchronized void putBack(List<Pending<T>> back) {
+            items.addAll(0, back);
+        }
+
         /** Forgets a closed task's pending items: they stay in its buffer store, for whoever restores it. */
         public synchronized int remove(Owner owner) {
             int before = items.size();

@@ -4,7 +4,9 @@ import io.vilstream.model.towers.DualEncoder;
 
 /**
  * A model borrowed for one batch. While a lease is open the model is never closed, even if a
- * newer version was swapped in meanwhile; closing the lease gives it back.
+ * newer version was swapped in meanwhile; closing the lease gives it back. The stream thread
+ * takes it when the batch starts and hands it to the tower worker, which closes it when the batch
+ * is encoded: so a batch carries the version served at its start, not at whenever a worker got to it.
  */
 public final class ModelLease implements AutoCloseable {
 

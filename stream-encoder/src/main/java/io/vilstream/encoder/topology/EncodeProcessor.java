@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * valid ones in the task's changelogged store and in its stream thread's shared batch
  * ({@link ThreadBatches}), and encodes that batch as one tower call when it holds
  * {@code batchSize} records or when its oldest record has waited {@code lingerMs}. A batch borrows
- * the current model once, so all its records carry the same version; a hot swap takes effect at
- * the next batch. Outputs per item: one image and one text embedding, the generated tags, and the
+ * the current model when it starts, on the stream thread, and the tower worker that encodes it
+ * later uses that lease: all its records carry the same version, a hot swap takes effect at the
+ * next batch to start, and batches carry versions in the order they started, whichever worker
+ * runs first. Outputs per item: one image and one text embedding, the generated tags, and the
  * hard negatives mined against recent images of the same version. Each task forwards the outputs
  * of its own records and deletes them from its buffer in the same transaction.
  */
@@ -90,6 +92,8 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
      * started by an earlier generation are dropped, or they would be forwarded twice.
      */
     private long generation;
+    /** Whether the last batch start found no model (logged once, not at every tick). */
+    private boolean modelUnavailable;
 
     EncodeProcessor(EncoderTopology.Settings settings, Deserializer<ContentEvent> deserializer, SwappableModel model,
                     HardNegativeMiner miner, EncoderMetrics metrics, ThreadBatches<Buffered> batches, Executor towers) {
@@ -130,7 +134,9 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
             // as many batches as workers are free for: full ones, and the partial one that is ripe
             while (batch.canStart() && (batch.size() >= settings.batchSize()
                     || batch.ripe(context.currentSystemTimeMs(), settings.lingerMs()))) {
-                startBatch();
+                if (!startBatch()) {
+                    break; // no model to encode with now: the records wait, and the next tick tries again
+                }
             }
             drain();
         });
@@ -180,9 +186,9 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
             if (!batch.canStart()) {
                 batch.collect(true); // every worker busy with this thread's batches: wait for the oldest
             }
-            startBatch();
-            while (batch.canStart() && batch.size() >= settings.batchSize()) {
-                startBatch(); // a restored backlog: more full batches, as long as a worker is free
+            boolean started = startBatch();
+            while (started && batch.canStart() && batch.size() >= settings.batchSize()) {
+                started = startBatch(); // a restored backlog: more full batches, as long as a worker is free
             }
         }
     }
@@ -234,8 +240,11 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
     /**
      * Starts encoding the oldest {@code batchSize} records of this thread's batch, whichever task
      * buffered them; each owner gets its outcomes when the batch is collected.
+     *
+     * @return false when no model could be borrowed (closed: the service or this backfill is
+     *         stopping); the records are back at the head of the batch and still in their buffers
      */
-    private void startBatch() {
+    private boolean startBatch() {
         List<ThreadBatches.Pending<Buffered>> pending = batch.take(settings.batchSize());
         List<ThreadBatches.Pending<Buffered>> valid = new ArrayList<>(pending.size());
         List<ContentValidator.ValidContent> contents = new ArrayList<>(pending.size());
@@ -253,14 +262,44 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
                 ((EncodeProcessor) p.owner()).deliver(rejection(p.item(), "validate", ex, ex.getClass().getSimpleName()));
             }
         }
-        if (!contents.isEmpty()) {
-            batch.start(valid, items -> encode(items, contents), towers);
-            batch.collect(false); // done already when encoding on the stream thread
+        if (contents.isEmpty()) {
+            return true;
         }
+        ModelLease lease;
+        try {
+            lease = model.acquire(); // here, not on the worker: the version served when the batch starts
+        } catch (IllegalStateException closed) {
+            List<ThreadBatches.Pending<Buffered>> back = new ArrayList<>(valid.size());
+            for (int i = 0; i < valid.size(); i++) {
+                ThreadBatches.Pending<Buffered> p = valid.get(i);
+                Buffered b = p.item();
+                back.add(new ThreadBatches.Pending<>(p.owner(), new Buffered(b.storeKey(), b.entry(), contents.get(i), b.generation()),
+                        p.bufferedAtMs()));
+            }
+            batch.putBack(back);
+            if (!modelUnavailable) {
+                modelUnavailable = true;
+                log.warn("no model to encode with ({}): {} records wait in their buffers", closed.getMessage(), batch.size());
+            }
+            return false;
+        }
+        modelUnavailable = false;
+        try {
+            batch.start(valid, items -> encode(items, contents, lease), towers);
+        } catch (RuntimeException e) {
+            lease.close(); // the batch never reached a worker
+            throw e;
+        }
+        batch.collect(false); // done already when encoding on the stream thread
+        return true;
     }
 
-    /** Encodes a batch (on the towers' executor) and returns what hands each outcome to its task (on the stream thread). */
-    private Runnable encode(List<ThreadBatches.Pending<Buffered>> pending, List<ContentValidator.ValidContent> contents) {
+    /**
+     * Encodes a batch with the model {@code lease} taken when it started (on the towers' executor),
+     * gives the lease back, and returns what hands each outcome to its task (on the stream thread).
+     */
+    private Runnable encode(List<ThreadBatches.Pending<Buffered>> pending, List<ContentValidator.ValidContent> contents,
+                            ModelLease lease) {
         List<float[]> images = new ArrayList<>(contents.size());
         List<String> captions = new ArrayList<>(contents.size());
         for (ContentValidator.ValidContent c : contents) {
@@ -268,7 +307,7 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
             captions.add(c.event().getCaptions().get(0).getText());
         }
         List<Outcome> outcomes = new ArrayList<>(contents.size());
-        try (ModelLease lease = model.acquire()) {
+        try (lease) {
             DualEncoder m = lease.model();
             long version = lease.version();
             long t0 = System.nanoTime();
