@@ -19,10 +19,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code vilstream} command. Every option can also come from an environment variable
- * ({@code VILSTREAM_<OPTION>}, e.g. {@code VILSTREAM_KAFKA_PORT}) or a properties file
- * ({@code --config FILE} or {@code VILSTREAM_CONFIG}, keys = option names without dashes);
- * flags win over the environment, which wins over the file.
+ * The {@code vilstream} command. Every option can also come from an environment variable or a
+ * properties file ({@code --config FILE} or {@code VILSTREAM_CONFIG}) under one naming rule
+ * (OptionDefaults, ConfigSources): an option that sets a configuration key uses the key's
+ * variable and file key ({@code --bootstrap}: {@code VILSTREAM_BOOTSTRAP_SERVERS},
+ * {@code bootstrap.servers}), any other {@code VILSTREAM_<OPTION>} and the option name
+ * ({@code --kafka-port}: {@code VILSTREAM_KAFKA_PORT}, {@code kafka-port}); flags win over the
+ * environment, which wins over the file.
  */
 @Command(name = "vilstream", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Streaming image-text embeddings with ERNIE-ViL 2.0 multi-view contrastive learning on Apache Kafka.",

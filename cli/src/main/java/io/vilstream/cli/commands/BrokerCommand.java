@@ -24,7 +24,7 @@ public final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "data", description = "vilstream's data directory; the broker keeps its log in DIR/kafka (default ${DEFAULT-VALUE}). Env: VILSTREAM_DATA_DIR.")
     Path dataDir;
 
-    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the partitioned vilstream topics (default ${DEFAULT-VALUE}).")
+    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the partitioned vilstream topics (default ${DEFAULT-VALUE}). Env: VILSTREAM_TOPICS_PARTITIONS.")
     int partitions;
 
     @Option(names = "--broker-heap", defaultValue = "512m", description = "The broker JVM's -Xmx (default ${DEFAULT-VALUE}).")

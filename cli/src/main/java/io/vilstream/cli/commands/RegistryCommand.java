@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         description = "Runs the schema registry (Confluent REST API, schemas stored in the compacted _schemas topic) against any Kafka cluster.")
 public final class RegistryCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers, HOST:PORT[,...]. Env: VILSTREAM_BOOTSTRAP.")
+    @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers, HOST:PORT[,...]. Env: VILSTREAM_BOOTSTRAP_SERVERS.")
     String bootstrap;
 
     @Option(names = "--port", defaultValue = "8081", description = "HTTP port (default ${DEFAULT-VALUE}). Env: VILSTREAM_PORT.")

@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
  * The options every service command shares, mapped onto the service's ConfigDef keys:
  * {@code --bootstrap} → {@code bootstrap.servers}, {@code --registry} → {@code schema.registry.url},
  * {@code --set KEY=VALUE} for any other key. Sources, lowest first: defaults, the properties file
- * ({@code --config}), environment ({@code VILSTREAM_<KEY>}, e.g. {@code VILSTREAM_BOOTSTRAP_SERVERS}),
- * flags. The service's ConfigDef then validates and names any bad key.
+ * ({@code --config}), environment (ConfigSources' rule: {@code VILSTREAM_<KEY>}, e.g.
+ * {@code VILSTREAM_BOOTSTRAP_SERVERS}, which {@code --bootstrap} reads too), flags. The service's
+ * ConfigDef then validates and names any bad key.
  */
 public final class ServiceOptions {
 

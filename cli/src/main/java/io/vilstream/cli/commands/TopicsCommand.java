@@ -41,16 +41,16 @@ public final class TopicsCommand implements Runnable {
         String bootstrap;
 
         @Option(names = {"--set", "-D"}, paramLabel = "KEY=VALUE",
-                description = "Client settings, e.g. --set kafka.security.protocol=SASL_SSL (env VILSTREAM_KAFKA_*).")
+                description = "Client settings, e.g. --set kafka.security.protocol=SASL_SSL (env VILSTREAM_KAFKA_<PROPERTY> for Kafka client properties).")
         Map<String, String> settings = new java.util.HashMap<>();
 
-        @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the partitioned topics (default ${DEFAULT-VALUE}).")
+        @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the partitioned topics (default ${DEFAULT-VALUE}). Env: VILSTREAM_TOPICS_PARTITIONS.")
         int partitions;
 
-        @Option(names = "--replication-factor", defaultValue = "-1", description = "Replication factor of created topics; -1 = the broker's default (default ${DEFAULT-VALUE}).")
+        @Option(names = "--replication-factor", defaultValue = "-1", description = "Replication factor of created topics; -1 = the broker's default (default ${DEFAULT-VALUE}). Env: VILSTREAM_TOPICS_REPLICATION_FACTOR.")
         short replicationFactor;
 
-        @Option(names = "--prefix", description = "A prefix for every topic name (e.g. a tenant).")
+        @Option(names = "--prefix", description = "A prefix for every topic name (e.g. a tenant). Env: VILSTREAM_TOPICS_PREFIX.")
         String prefix;
 
         @Override
