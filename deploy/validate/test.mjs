@@ -109,6 +109,16 @@ const MUTATIONS = [
   ['an unknown metric in an alert', 'deploy/prometheus/alerts.yml', 'vilstream_encoder_dlq_total[5m]', 'vilstream_encoder_dead_total[5m]', /vilstream_encoder_dead_total, which no service exports/],
   ['a fixed encoder container name', 'docker-compose.yml', '  encoder:\n', '  encoder:\n    container_name: encoder\n', /prevents --scale/],
   ['a compose schema violation', 'docker-compose.yml', '  init: true\n', '  init: maybe\n', /compose spec/],
+  // issue 14 (1): two retrievers that need three nodes to roll out
+  ['required hostname anti-affinity with maxUnavailable 0', 'deploy/overlays/production/spread-retriever.yaml', '      preferredDuringSchedulingIgnoredDuringExecution:\n        - weight: 100\n          podAffinityTerm:\n            topologyKey: kubernetes.io/hostname\n            labelSelector:\n              matchLabels:\n                app.kubernetes.io/name: vilstream\n                app.kubernetes.io/component: retriever\n', '      requiredDuringSchedulingIgnoredDuringExecution:\n        - topologyKey: kubernetes.io/hostname\n          labelSelector:\n            matchLabels:\n              app.kubernetes.io/name: vilstream\n              app.kubernetes.io/component: retriever\n', /Deployment\/vilstream-retriever: required pod anti-affinity on kubernetes.io\/hostname with maxUnavailable 0 and maxSurge 1/],
+  // issue 14 (2): KEDA watching a group or topic the encoder does not use
+  ['an encoder application id KEDA does not watch', 'deploy/base/encoder.yaml', 'args: [encoder, --set, topics.prefix=$(VILSTREAM_TOPICS_PREFIX)]', 'args: [encoder, --set, topics.prefix=$(VILSTREAM_TOPICS_PREFIX), --set, encoder.application.id=vilstream-encoder-b]', /ScaledObject\/vilstream-encoder: consumerGroup vilstream-encoder is not the encoder's application id vilstream-encoder-b/],
+  ['a topic prefix on the encoder only', 'deploy/base/encoder.yaml', 'topics.prefix=$(VILSTREAM_TOPICS_PREFIX)]', 'topics.prefix=staging.]', /topic vilstream.content.v1 is not the encoder's content topic staging.vilstream.content.v1/],
+  // issue 14 (3): lag summed over restore consumers, the windowed max, or every topic
+  ['lag of the restore consumers too', 'deploy/prometheus/alerts.yml', 'client_id=~".+-StreamThread-[0-9]+-consumer", ', 'client_id=~".+-consumer", ', /restricted to the Streams main consumers/],
+  ['the windowed records_lag_max', 'deploy/prometheus/alerts.yml', 'sum(kafka_consumer_fetch_manager_records_lag{', 'sum(kafka_consumer_fetch_manager_records_lag_max{', /records_lag_max is not the consumer group's lag/],
+  ['lag of every topic', 'deploy/prometheus/alerts.yml', ', topic="vilstream.content.v1"}) > 30000', '}) > 30000', /consumer lag without topic=/],
+  ['lag of the deprecated underscore topic tag', 'deploy/grafana/dashboards/vilstream.json', 'topic=\\"vilstream.content.v1\\"})"', 'topic=\\"vilstream_content_v1\\"})"', /consumer lag of topic vilstream_content_v1, not the content topic/],
   // issue 14 (4): the health check asked 9401 whatever the service
   ['the health check asking the encoder\'s port for the trainer', 'deploy/docker/healthcheck.sh', 'trainer) port=$(metrics_port 9402)', 'trainer) port=$(metrics_port 9401)', /asks port 9401 for a trainer, whose default ops port is 9402/],
   ['the health check asking the metrics port before the retriever port', 'deploy/docker/healthcheck.sh', '[ -n "$port" ] || port="${VILSTREAM_RETRIEVER_PORT:-}"', 'port="${VILSTREAM_METRICS_PORT:-9401}"', /asks port 9401 for a retriever/],
@@ -133,6 +143,50 @@ test('validate.mjs fails on typical mistakes, naming them', () => {
       assert.equal(r.status, 1, `${what}: expected exit code 1\n${r.stdout}${r.stderr}`);
       assert.match(r.stdout, expect, `${what}: expected an error matching ${expect}\n${r.stdout}`);
     }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the ScaledObject follows the application id and topic prefix an overlay patches, and is caught when it does not', () => {
+  const dir = copyRepo();
+  try {
+    const k = path.join(dir, 'deploy/overlays/production/kustomization.yaml');
+    const original = fs.readFileSync(k, 'utf8');
+    const patched = original.replace('patches:\n', `patches:
+  - target:
+      version: v1
+      kind: ConfigMap
+      name: vilstream-config
+    patch: |-
+      - op: replace
+        path: /data/VILSTREAM_ENCODER_APPLICATION_ID
+        value: vilstream-encoder-prod
+      - op: replace
+        path: /data/VILSTREAM_TOPICS_PREFIX
+        value: prod.
+`);
+    assert.notEqual(patched, original);
+    // with the overlay's replacements: KEDA follows, the validator passes (the alert's topic must follow too)
+    fs.writeFileSync(k, patched);
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const so = build('deploy/overlays/production').find((o) => o.kind === 'ScaledObject');
+      assert.equal(so.spec.triggers[0].metadata.consumerGroup, 'vilstream-encoder-prod');
+      assert.equal(so.spec.triggers[0].metadata.topic, 'prod.vilstream.content.v1');
+    } finally {
+      process.chdir(cwd);
+    }
+    let r = runValidator(dir);
+    assert.match(r.stdout, /consumer lag of topic vilstream.content.v1, but the encoder reads prod.vilstream.content.v1/, 'the alert still names the unprefixed topic');
+    assert.doesNotMatch(r.stdout, /ScaledObject\/vilstream-encoder: (consumerGroup|topic)/, r.stdout);
+    // without them (the component's copies ran before the overlay's patch): caught
+    fs.writeFileSync(k, patched.slice(0, patched.indexOf('\nreplacements:\n') + 1));
+    r = runValidator(dir);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /consumerGroup vilstream-encoder is not the encoder's application id vilstream-encoder-prod/);
+    assert.match(r.stdout, /topic vilstream.content.v1 is not the encoder's content topic prod.vilstream.content.v1/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -30,7 +30,7 @@ import YAML from 'yaml';
 import Ajv2019 from 'ajv/dist/2019.js';
 import addFormats from 'ajv-formats';
 import { build, parseManifests, objectId, canonical, KustomizeError } from './lib/kustomize.mjs';
-import { unknownMetrics } from './lib/promql.mjs';
+import { unknownMetrics, selectorsOf } from './lib/promql.mjs';
 import { schemaShape, unknownFields } from './lib/fields.mjs';
 import * as contract from './lib/contract.mjs';
 
@@ -519,6 +519,82 @@ function externalSecrets() {
   return out;
 }
 
+/** maxSurge / maxUnavailable of a Deployment as pod counts (percentages: surge rounds up, unavailable down). */
+function rollingUpdate(d) {
+  const replicas = d.spec?.replicas ?? 1;
+  const ru = d.spec?.strategy?.rollingUpdate ?? {};
+  const resolve = (v, def, up) => {
+    const x = v ?? def;
+    if (typeof x === 'string' && x.endsWith('%')) {
+      const f = (parseFloat(x) / 100) * replicas;
+      return up ? Math.ceil(f) : Math.floor(f);
+    }
+    return Number(x);
+  };
+  let surge = resolve(ru.maxSurge, '25%', true);
+  let unavailable = resolve(ru.maxUnavailable, '25%', false);
+  if (surge === 0 && unavailable === 0) unavailable = 1; // what the controller does
+  return { surge, unavailable };
+}
+
+/**
+ * A rolling update that may not take a pod down first (maxUnavailable 0) must place its surge pod
+ * next to all the old ones. With a *required* pod anti-affinity on the hostname against its own
+ * pods, that pod needs a node without one: N replicas need N + 1 nodes, and on N nodes the
+ * rollout never finishes (issue 14).
+ */
+function checkRolloutFitsNodes(w, d) {
+  if ((d.spec?.strategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') return;
+  const tpl = d.spec?.template;
+  const terms = tpl?.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+  const { surge, unavailable } = rollingUpdate(d);
+  for (const t of terms) {
+    if (t.topologyKey !== 'kubernetes.io/hostname') continue;
+    const sel = t.labelSelector ?? {};
+    const matchesSelf = selectorMatches(sel.matchLabels, tpl?.metadata?.labels) && !(sel.matchExpressions ?? []).length;
+    if (!matchesSelf) continue;
+    if (unavailable === 0 && surge > 0) {
+      error(w, `required pod anti-affinity on kubernetes.io/hostname with maxUnavailable 0 and maxSurge ${surge}: `
+        + `a rollout needs replicas + ${surge} nodes (the surge pod cannot share a node); use preferred anti-affinity `
+        + '(or topologySpreadConstraints with ScheduleAnyway), or allow maxUnavailable 1');
+    }
+  }
+}
+
+/**
+ * The Kafka identity a vilstream container runs with, resolved as the services resolve it:
+ * the environment (envFrom ConfigMaps, then env), the command line after Kubernetes' $(VAR)
+ * expansion (--set KEY=VALUE wins over the environment; the topics Job's --prefix=), defaults.
+ */
+function kafkaIdentity(c, configMaps) {
+  const env = {};
+  for (const ef of c.envFrom ?? []) Object.assign(env, configMaps.get(ef.configMapRef?.name) ?? {});
+  for (const e of c.env ?? []) {
+    if (typeof e.value === 'string') env[e.name] = e.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, v) => (v in env ? env[v] : m));
+    else if (e.valueFrom?.configMapKeyRef) env[e.name] = (configMaps.get(e.valueFrom.configMapKeyRef.name) ?? {})[e.valueFrom.configMapKeyRef.key];
+  }
+  const args = [...(c.command ?? []), ...(c.args ?? [])].map((a) => String(a).replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, v) => (v in env ? env[v] : m)));
+  const set = {};
+  let prefixFlag;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    let kv;
+    if ((a === '--set' || a === '-D') && i + 1 < args.length) kv = args[++i];
+    else if (a.startsWith('--set=')) kv = a.slice(6);
+    else if (a.startsWith('-D') && a.includes('=')) kv = a.slice(2);
+    else if (a.startsWith('--prefix=')) prefixFlag = a.slice(9);
+    else if (a === '--prefix' && i + 1 < args.length) prefixFlag = args[++i];
+    if (kv !== undefined && kv.includes('=')) set[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1).trim();
+  }
+  const applicationId = set['encoder.application.id'] ?? env.VILSTREAM_ENCODER_APPLICATION_ID ?? contract.ENCODER_GROUP;
+  const applicationIdFrom = set['encoder.application.id'] !== undefined ? '--set encoder.application.id'
+    : env.VILSTREAM_ENCODER_APPLICATION_ID !== undefined ? 'VILSTREAM_ENCODER_APPLICATION_ID' : 'the default';
+  const prefix = prefixFlag ?? set['topics.prefix'] ?? '';
+  const contentTopic = set['topics.content'] ?? prefix + contract.TOPICS.content;
+  const contentTopicFrom = set['topics.content'] !== undefined ? '--set topics.content' : `topics.prefix "${prefix}" + ${contract.TOPICS.content}`;
+  return { applicationId, applicationIdFrom, contentTopic, contentTopicFrom };
+}
+
 async function validateObjects(label, objects, secretsOutside) {
   const where = (o) => `${label}: ${o.kind}/${o.metadata?.name}`;
   const seen = new Set();
@@ -664,6 +740,8 @@ async function validateObjects(label, objects, secretsOutside) {
       }
     }
 
+    if (o.kind === 'Deployment') checkRolloutFitsNodes(w, o);
+
     // references between objects
     if (o.kind === 'Service' && o.spec?.selector) {
       const target = workloads.find((wl) => selectorMatches(o.spec.selector, podTemplate(wl)?.metadata?.labels));
@@ -706,7 +784,17 @@ async function validateObjects(label, objects, secretsOutside) {
         else if (!keys.has(ref.key)) error(w, `secretTargetRef ${ref.parameter}: Secret ${ref.name} has no key ${ref.key}`);
       }
     }
-    if (o.kind === 'PrometheusRule') validateRuleGroups(w, o.spec?.groups, o.metadata.name === 'vilstream-kubernetes');
+    if (o.kind === 'PrometheusRule') {
+      lagTopics = [];
+      validateRuleGroups(w, o.spec?.groups, o.metadata.name === 'vilstream-kubernetes');
+      const enc = objects.find((x) => x.kind === 'Deployment' && x.metadata?.name === 'vilstream-encoder');
+      if (enc) {
+        const id = kafkaIdentity(enc.spec.template.spec.containers[0], configMaps);
+        for (const { where: rw, topic } of lagTopics) {
+          if (topic !== id.contentTopic) error(rw, `consumer lag of topic ${topic}, but the encoder reads ${id.contentTopic} (${id.contentTopicFrom}): patch the rule in this overlay`);
+        }
+      }
+    }
   }
 
   // vilstream specifics
@@ -744,6 +832,13 @@ async function validateObjects(label, objects, secretsOutside) {
     if (a[0] !== 'topics' || a[1] !== 'create' || !a.some((x) => x.startsWith('--bootstrap'))) error(where(job), 'must run `topics create --bootstrap ...`');
     if (!a.some((x) => x.includes('VILSTREAM_TOPICS_PARTITIONS'))) error(where(job), '--partitions must come from VILSTREAM_TOPICS_PARTITIONS');
   }
+  // every service and the topics Job agree on the topic names
+  const identities = [encoder, trainer, retriever, job].filter(Boolean).map((o) => [o, kafkaIdentity(podTemplate(o).spec.containers[0], configMaps)]);
+  for (const [o, id] of identities.slice(1)) {
+    if (identities[0] && id.contentTopic !== identities[0][1].contentTopic) {
+      error(where(o), `reads/creates content topic ${id.contentTopic} (${id.contentTopicFrom}), the encoder ${identities[0][1].contentTopic}: the topic prefix differs between services`);
+    }
+  }
   const security = objects.find((o) => o.kind === 'ConfigMap' && o.data?.VILSTREAM_KAFKA_SECURITY_PROTOCOL)?.data?.VILSTREAM_KAFKA_SECURITY_PROTOCOL;
   const so = objects.find((o) => o.kind === 'ScaledObject');
   if (so) {
@@ -760,8 +855,12 @@ async function validateObjects(label, objects, secretsOutside) {
     else if (so.spec.triggers[0] !== kt) error(w, 'the kafka trigger must be the first (components patch /spec/triggers/0)');
     else {
       const m = kt.metadata ?? {};
-      if (m.consumerGroup !== contract.ENCODER_GROUP) error(w, `consumerGroup must be ${contract.ENCODER_GROUP} (the encoder's application.id)`);
-      if (m.topic !== contract.TOPICS.content) error(w, `topic must be ${contract.TOPICS.content}`);
+      // the group and topic KEDA watches must be the ones the encoder actually runs with
+      if (target) {
+        const enc = kafkaIdentity(podTemplate(target).spec.containers[0], configMaps);
+        if (m.consumerGroup !== enc.applicationId) error(w, `consumerGroup ${m.consumerGroup} is not the encoder's application id ${enc.applicationId} (${enc.applicationIdFrom}): KEDA would watch a group nobody consumes in`);
+        if (m.topic !== enc.contentTopic) error(w, `topic ${m.topic} is not the encoder's content topic ${enc.contentTopic} (${enc.contentTopicFrom})`);
+      }
       if (!/^\d+$/.test(m.lagThreshold ?? '')) error(w, 'lagThreshold must be a positive integer string');
       if (!/^\d+$/.test(m.activationLagThreshold ?? '')) error(w, 'activationLagThreshold must be set');
       if (m.bootstrapServersFromEnv && target) {
@@ -881,6 +980,46 @@ async function validateExampleSecrets(examples) {
 
 const operations = fs.existsSync(path.join(ROOT, 'docs/OPERATIONS.md')) ? fs.readFileSync(path.join(ROOT, 'docs/OPERATIONS.md'), 'utf8') : '';
 const alertNames = new Set();
+/** topics named by consumer-lag queries (alerts, PrometheusRules, dashboard), checked against the encoder's content topic */
+let lagTopics = [];
+
+// Kafka Streams' clients as they name themselves: <application.id>-<process uuid>-StreamThread-<n>-consumer
+// is the main consumer (the group KEDA watches), ...-restore-consumer reads changelogs.
+const SAMPLE_UUID = '0b6c3c0e-9a1f-4c2e-8f57-3c1f0c7d2a11';
+const MAIN_CONSUMER = `${contract.ENCODER_GROUP}-${SAMPLE_UUID}-StreamThread-1-consumer`;
+const OTHER_CONSUMERS = [`${contract.ENCODER_GROUP}-${SAMPLE_UUID}-StreamThread-1-restore-consumer`, `${contract.ENCODER_GROUP}-${SAMPLE_UUID}-global-consumer`];
+
+/**
+ * Consumer lag in a query must be the encoders' group lag on the content topic, as KEDA sees it:
+ * the current per-partition lag (records_lag, not the windowed _max/_avg), of the main consumers
+ * only (not the restore consumers reading changelogs), on the content topic named exactly
+ * (Kafka 4 reports each partition twice when the topic has dots: under its name and, deprecated,
+ * with dots replaced by underscores; an unrestricted sum counts both). Returns the topics named.
+ */
+function checkLagQuery(where, expr) {
+  const topics = [];
+  for (const sel of selectorsOf(expr, 'kafka_consumer_fetch_manager_records_lag')) {
+    const m = sel.matchers;
+    if (sel.metric !== 'kafka_consumer_fetch_manager_records_lag') {
+      error(where, `${sel.metric} is not the consumer group's lag: use kafka_consumer_fetch_manager_records_lag (current lag per partition)`);
+      continue;
+    }
+    if (m.topic?.op !== '=') error(where, 'consumer lag without topic="<content topic>": it adds up every topic the clients read (changelogs, and each dotted topic twice)');
+    else topics.push(m.topic.value);
+    const cid = m.client_id;
+    let ok = false;
+    if (cid && (cid.op === '=~' || cid.op === '=')) {
+      try {
+        const re = new RegExp(`^(?:${cid.op === '=' ? cid.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : cid.value})$`);
+        ok = re.test(MAIN_CONSUMER) && !OTHER_CONSUMERS.some((c) => re.test(c));
+      } catch (e) {
+        error(where, `client_id matcher ${cid.value}: ${e.message}`);
+      }
+    }
+    if (!ok) error(where, 'consumer lag must be restricted to the Streams main consumers (client_id=~".+-StreamThread-[0-9]+-consumer"), not the restore consumers');
+  }
+  return topics;
+}
 
 function validateRuleGroups(where, groups, kubernetesOnly) {
   if (!Array.isArray(groups) || !groups.length) {
@@ -909,6 +1048,7 @@ function validateRuleGroups(where, groups, kubernetesOnly) {
       if (!new RegExp(`^#+\\s+\`?${r.alert}\`?\\s*$`, 'm').test(operations)) error(rw, `docs/OPERATIONS.md has no heading "${r.alert}" (what it means, what to do)`);
       const { unknown, problems } = unknownMetrics(r.expr, contract.METRICS, prefixes);
       for (const p of problems) error(rw, `expr: ${p}`);
+      for (const t of checkLagQuery(rw, r.expr)) lagTopics.push({ where: rw, topic: t });
       for (const m of unknown) error(rw, `expr uses ${m}, which no service exports (lib/contract.mjs)`);
       for (const text of Object.values(r.annotations ?? {})) {
         if ((String(text).match(/\{\{/g) ?? []).length !== (String(text).match(/\}\}/g) ?? []).length) error(rw, 'unbalanced {{ }} in an annotation');
@@ -975,7 +1115,10 @@ function validatePrometheus(compose) {
     const mounted = (services.prometheus?.volumes ?? []).some((v) => String(typeof v === 'string' ? v : `${v.source}:${v.target}`).endsWith(`:${rf}`) || String(v).includes(`:${rf}:`));
     if (!mounted) error('deploy/prometheus/prometheus.yml', `rule file ${rf} is not mounted into the prometheus service`);
   }
+  lagTopics = [];
   validateRuleGroups('deploy/prometheus/alerts.yml', alerts.groups, false);
+  // compose runs with the default topic names
+  for (const { where, topic } of lagTopics) if (topic !== contract.TOPICS.content) error(where, `consumer lag of topic ${topic}, not the content topic ${contract.TOPICS.content}`);
 
   // the PrometheusRule must carry the same groups
   const prFile = path.join(DEPLOY, 'components/monitoring/prometheusrule.yaml');
@@ -1048,6 +1191,9 @@ function validateGrafana() {
       if (!(p.targets ?? []).length) error(pw, 'no query');
       for (const t of p.targets ?? []) {
         const { unknown, problems, metrics } = unknownMetrics(t.expr, contract.METRICS, contract.METRIC_PREFIXES);
+        for (const topic of checkLagQuery(`${pw} query ${t.refId}`, t.expr)) {
+          if (topic !== contract.TOPICS.content) error(`${pw} query ${t.refId}`, `consumer lag of topic ${topic}, not the content topic ${contract.TOPICS.content}`);
+        }
         metrics.forEach((m) => used.add(m));
         for (const pr of problems) error(pw, `query ${t.refId}: ${pr}`);
         for (const m of unknown) error(pw, `query ${t.refId} uses ${m}, which no service exports (lib/contract.mjs)`);

@@ -26,6 +26,11 @@ export const ENV_KEYS = new Set([
   'VILSTREAM_ENCODER_NUM_STREAM_THREADS', 'VILSTREAM_RETRIEVER_HOST', 'VILSTREAM_RETRIEVER_PORT',
   // topic set (TopicSet.fromConfig: topics.partitions) and the topics Job's flags
   'VILSTREAM_TOPICS_PARTITIONS', 'VILSTREAM_TOPICS_REPLICATION_FACTOR',
+  // EncoderConfig encoder.application.id (= the consumer group KEDA watches)
+  'VILSTREAM_ENCODER_APPLICATION_ID',
+  // topics.prefix; the manifests also pass it as --set topics.prefix=$(VILSTREAM_TOPICS_PREFIX) /
+  // --prefix= (the services have read topics.* from flags and files only)
+  'VILSTREAM_TOPICS_PREFIX',
   // the image's launcher and health check, and the CLI's own
   'VILSTREAM_JAVA_OPTS', 'VILSTREAM_HEALTH_PORT', 'VILSTREAM_CACHE_DIR', 'VILSTREAM_CONFIG', 'VILSTREAM_DEBUG',
 ]);

@@ -1,8 +1,10 @@
 // A minimal kustomize renderer for the features deploy/ uses, so CI needs no kubectl:
-//   resources (files and directories), components (kind: Component), patches (JSON 6902 only,
-//   from `path` or inline `patch`, with an explicit `target`), namespace, images, replicas.
-// Transformers run in kustomize's order: resources, components, then namespace, patches,
-// images, replicas. Anything else in a kustomization is an error (so that the renderer never
+//   resources (files and directories), components (kind: Component), configMapGenerator (files
+//   and literals, disableNameSuffixHash only), patches (JSON 6902 only, from `path` or inline
+//   `patch`, with an explicit `target`), namespace, images, replicas, replacements (inline, with
+//   delimiter/index options).
+// Order as in kustomize: resources, components, generators, then namespace, patches, images,
+// replicas, replacements. Anything else in a kustomization is an error (so that the renderer never
 // silently renders something other than what kustomize would). When kubectl is installed,
 // validate.mjs also renders with `kubectl kustomize` and compares the two.
 
@@ -10,7 +12,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 
-const SUPPORTED = new Set(['apiVersion', 'kind', 'resources', 'components', 'patches', 'namespace', 'images', 'replicas']);
+const SUPPORTED = new Set(['apiVersion', 'kind', 'resources', 'components', 'patches', 'namespace', 'images', 'replicas',
+  'replacements', 'configMapGenerator']);
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 // kinds kustomize treats as cluster-scoped among those that could appear here
@@ -314,6 +317,8 @@ export function build(dir, opts = {}) {
     objects = build(p, { component: true, accumulated: objects, stack: [...stack, abs] });
   }
 
+  for (const [i, g] of (k.configMapGenerator ?? []).entries()) objects = objects.concat(generateConfigMap(abs, g, `${where} configMapGenerator[${i}]`));
+
   // transformers, in kustomize's order
   if (k.namespace) {
     objects = objects.map((o) => {
@@ -363,5 +368,126 @@ export function build(dir, opts = {}) {
     });
     if (matched === 0) throw new KustomizeError(`${where}: replicas entry ${r.name} matches no workload`);
   }
+  if (k.replacements) objects = applyReplacements(objects, k.replacements, where);
   return objects;
+}
+
+// ------------------------------------------------------------------------- configMapGenerator
+
+function insideRoot(root, file) {
+  const r = path.relative(root, file);
+  return r && !r.startsWith('..') && !path.isAbsolute(r);
+}
+
+function generateConfigMap(root, g, where) {
+  if (!g.name) throw new KustomizeError(`${where}: needs a name`);
+  if (g.behavior && g.behavior !== 'create') throw new KustomizeError(`${where}: behavior ${g.behavior} is not supported by the offline renderer`);
+  for (const key of Object.keys(g)) {
+    if (!['name', 'namespace', 'behavior', 'files', 'literals', 'options'].includes(key)) {
+      throw new KustomizeError(`${where}: "${key}" is not supported by the offline renderer`);
+    }
+  }
+  const opts = g.options ?? {};
+  if (opts.disableNameSuffixHash !== true) {
+    throw new KustomizeError(`${where}: set options.disableNameSuffixHash: true (the offline renderer does not compute kustomize's name hash)`);
+  }
+  const data = {};
+  for (const f of g.files ?? []) {
+    const eq = f.indexOf('=');
+    const [key, rel] = eq >= 0 ? [f.slice(0, eq), f.slice(eq + 1)] : [path.basename(f), f];
+    const file = path.resolve(root, rel);
+    // kustomize's default load restrictor: files of a kustomization stay under its directory
+    if (!insideRoot(root, file)) throw new KustomizeError(`${where}: ${rel} is outside the kustomization's directory (kustomize refuses it)`);
+    if (!fs.existsSync(file)) throw new KustomizeError(`${where}: ${rel} does not exist`);
+    if (key in data) throw new KustomizeError(`${where}: key ${key} twice`);
+    data[key] = fs.readFileSync(file, 'utf8');
+  }
+  for (const l of g.literals ?? []) {
+    const eq = l.indexOf('=');
+    if (eq <= 0) throw new KustomizeError(`${where}: literal ${l} is not KEY=VALUE`);
+    data[l.slice(0, eq)] = l.slice(eq + 1);
+  }
+  const metadata = { name: g.name };
+  if (g.namespace) metadata.namespace = g.namespace;
+  if (opts.labels) metadata.labels = { ...opts.labels };
+  if (opts.annotations) metadata.annotations = { ...opts.annotations };
+  return [{ apiVersion: 'v1', kind: 'ConfigMap', metadata, data }];
+}
+
+// ------------------------------------------------------------------------- replacements
+
+/** a.b.0.c or a.b[name=x].c -> tokens */
+function fieldPathTokens(fp, where) {
+  const tokens = [];
+  for (const part of String(fp).match(/\[[^\]]*\]|[^.[\]]+/g) ?? []) {
+    if (part.startsWith('[')) {
+      const m = part.match(/^\[([^=\]]+)=([^\]]*)\]$/);
+      if (!m) throw new KustomizeError(`${where}: field path ${fp}: unsupported ${part}`);
+      tokens.push({ key: m[1], value: m[2] });
+    } else tokens.push(part);
+  }
+  if (!tokens.length) throw new KustomizeError(`${where}: empty field path`);
+  return tokens;
+}
+
+function step(node, t) {
+  if (node === null || node === undefined) return undefined;
+  if (typeof t === 'object') return Array.isArray(node) ? node.find((e) => e && String(e[t.key]) === t.value) : undefined;
+  if (Array.isArray(node)) return /^\d+$/.test(t) ? node[Number(t)] : undefined;
+  return typeof node === 'object' ? node[t] : undefined;
+}
+
+function selectorOf(sel) {
+  const t = {};
+  if (sel.group !== undefined) t.group = sel.group;
+  if (sel.version !== undefined) t.version = sel.version;
+  if (sel.kind !== undefined) t.kind = sel.kind;
+  if (sel.name !== undefined) t.name = sel.name;
+  if (sel.namespace !== undefined) t.namespace = sel.namespace;
+  return t;
+}
+
+function applyReplacements(objects, replacements, where) {
+  let out = objects.map((o) => structuredClone(o));
+  for (const [i, r] of replacements.entries()) {
+    const rw = `${where} replacements[${i}]`;
+    if (r.path) throw new KustomizeError(`${rw}: replacements from a file are not supported by the offline renderer (write them inline)`);
+    if (!r.source || !Array.isArray(r.targets)) throw new KustomizeError(`${rw}: needs source and targets`);
+    const sources = out.filter((o) => matchesTarget(o, selectorOf(r.source)));
+    if (sources.length !== 1) throw new KustomizeError(`${rw}: source ${JSON.stringify(r.source)} selects ${sources.length} resources (needs exactly 1)`);
+    let value = fieldPathTokens(r.source.fieldPath ?? 'metadata.name', rw).reduce(step, sources[0]);
+    if (value === undefined || value === null) throw new KustomizeError(`${rw}: source fieldPath ${r.source.fieldPath} is missing`);
+    if (r.source.options?.delimiter) value = String(value).split(r.source.options.delimiter)[r.source.options.index ?? 0] ?? '';
+    for (const [j, t] of r.targets.entries()) {
+      const tw = `${rw} targets[${j}]`;
+      if (!t.select) throw new KustomizeError(`${tw}: needs select`);
+      for (const o of out) {
+        if (!matchesTarget(o, selectorOf(t.select))) continue;
+        if ((t.reject ?? []).some((rj) => matchesTarget(o, selectorOf(rj)))) continue;
+        for (const fp of t.fieldPaths ?? ['metadata.name']) {
+          const tokens = fieldPathTokens(fp, tw);
+          const parent = tokens.slice(0, -1).reduce(step, o);
+          const last = tokens[tokens.length - 1];
+          const current = step(parent, last);
+          if (current === undefined && !t.options?.create) throw new KustomizeError(`${tw}: ${o.kind}/${o.metadata?.name} has no field ${fp}`);
+          if (parent === undefined || typeof last === 'object') throw new KustomizeError(`${tw}: cannot set ${fp} in ${o.kind}/${o.metadata?.name}`);
+          let v = structuredClone(value);
+          const d = t.options?.delimiter;
+          if (d) {
+            // kustomize: split the target on the delimiter, replace part `index` (prepend when
+            // negative, append past the end), join again
+            const parts = String(current ?? '').split(d);
+            const idx = t.options.index ?? 0;
+            if (idx < 0) parts.unshift(String(value));
+            else if (idx >= parts.length) parts.push(String(value));
+            else parts[idx] = String(value);
+            v = parts.join(d);
+          }
+          if (Array.isArray(parent)) parent[Number(last)] = v;
+          else parent[last] = v;
+        }
+      }
+    }
+  }
+  return out;
 }

@@ -77,3 +77,22 @@ export function unknownMetrics(expr, known, prefixes) {
   const unknown = metrics.filter((m) => !known.has(m) && !prefixes.some((p) => m.startsWith(p)));
   return { metrics, unknown, problems };
 }
+
+/**
+ * The vector selectors of an expression whose metric name starts with `prefix`, with their label
+ * matchers: [{metric, matchers: {label: {op, value}}}]. Strings in Prometheus' Go syntax ("…" with
+ * backslash escapes); enough for the deployment's own queries.
+ */
+export function selectorsOf(expr, prefix) {
+  const out = [];
+  const re = /([A-Za-z_:][A-Za-z0-9_:]*)\s*(\{((?:[^{}"]|"(?:[^"\\]|\\.)*")*)\})?/g;
+  for (const m of String(expr ?? '').matchAll(re)) {
+    if (!m[1].startsWith(prefix)) continue;
+    const matchers = {};
+    for (const mm of (m[3] ?? '').matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"/g)) {
+      matchers[mm[1]] = { op: mm[2], value: mm[3].replace(/\\(.)/g, '$1') };
+    }
+    out.push({ metric: m[1], matchers });
+  }
+  return out;
+}
