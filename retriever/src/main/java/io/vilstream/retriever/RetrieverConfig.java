@@ -1,10 +1,12 @@
 package io.vilstream.retriever;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import io.vilstream.runtime.config.CommonConfig;
+import io.vilstream.runtime.http.ServerLimits;
 import io.vilstream.runtime.kafka.KafkaSettings;
 import io.vilstream.retriever.index.IndexType;
 import io.vilstream.schemas.topics.TopicSet;
@@ -19,7 +21,8 @@ import org.apache.kafka.common.config.ConfigException;
  * The retriever's configuration, declared once: the shared service keys ({@link CommonConfig}),
  * the one HTTP listener for the API, the page, {@code /metrics} and {@code /health}
  * ({@code retriever.port}/{@code retriever.host}, falling back to {@code metrics.port} (default
- * 8080) and {@code metrics.host} (default 127.0.0.1)), the index
+ * 8080) and {@code metrics.host} (default 127.0.0.1)) with its threads and I/O timeouts
+ * ({@code retriever.http.*}), the index
  * type and its parameters, how many model versions' indexes are held, the API's limits and the
  * content cache's bounds. A bad value fails at start-up naming its key.
  */
@@ -44,6 +47,12 @@ public final class RetrieverConfig extends AbstractConfig {
     public static final String CATALOG_MAX_BYTES = "retriever.catalog.max.bytes";
     public static final String CATALOG_MAX_IMAGE_BYTES = "retriever.catalog.max.image.bytes";
     public static final String CHECKPOINT_TIMEOUT_MS = "retriever.checkpoint.timeout.ms";
+    public static final String HTTP_THREADS = "retriever.http.threads";
+    public static final String HTTP_QUEUE = "retriever.http.queue";
+    public static final String HTTP_CONNECTION_THREADS = "retriever.http.connection.threads";
+    public static final String HTTP_HEADER_TIMEOUT_MS = "retriever.http.header.timeout.ms";
+    public static final String HTTP_BODY_TIMEOUT_MS = "retriever.http.body.timeout.ms";
+    public static final String HTTP_RESPONSE_TIMEOUT_MS = "retriever.http.response.timeout.ms";
     public static final String MODEL_PRESET = CommonConfig.MODEL_PRESET;
 
     private static final ConfigDef DEFINITION = define();
@@ -92,7 +101,7 @@ public final class RetrieverConfig extends AbstractConfig {
                 .define(SEARCH_MAX_TEXT_CHARS, Type.INT, 512, Range.between(1, 1_000_000), Importance.LOW,
                         "Longest text query in characters; above it is a 400.")
                 .define(UPLOAD_MAX_BYTES, Type.INT, 1 << 20, Range.between(1, 64 << 20), Importance.LOW,
-                        "Largest image upload in bytes (the raw image, or the whole multipart body); above it is a 400.")
+                        "Largest image upload in bytes (the raw image, or the whole multipart body); above it is a 413.")
                 .define(UPLOAD_MAX_PIXELS, Type.LONG, 4096L * 4096L, Range.atLeast(1L), Importance.LOW,
                         "Largest width x height an uploaded image may declare (decompression bombs are refused "
                                 + "before decoding).")
@@ -104,7 +113,27 @@ public final class RetrieverConfig extends AbstractConfig {
                 .define(CATALOG_MAX_IMAGE_BYTES, Type.INT, 256 << 10, Range.atLeast(0), Importance.LOW,
                         "Largest first image cached per item; a bigger one is not cached (its captions are).")
                 .define(CHECKPOINT_TIMEOUT_MS, Type.LONG, 120_000L, Range.atLeast(1_000L), Importance.LOW,
-                        "How long fetching a version's checkpoint (for its query towers) may take.");
+                        "How long fetching a version's checkpoint (for its query towers) may take.")
+                .define(HTTP_THREADS, Type.INT, ServerLimits.DEFAULT_WORKER_THREADS, Range.between(1, 1024),
+                        Importance.MEDIUM, "Threads that run API requests (searches, uploads, items, status, the page); "
+                                + "/health and /metrics never wait for them.")
+                .define(HTTP_QUEUE, Type.INT, ServerLimits.DEFAULT_WORKER_THREADS * ServerLimits.QUEUE_PER_WORKER,
+                        Range.between(0, 100_000), Importance.LOW,
+                        "API requests that may wait for a thread; beyond it the answer is a 503 with Retry-After.")
+                .define(HTTP_CONNECTION_THREADS, Type.INT, ServerLimits.DEFAULT_CONNECTION_THREADS,
+                        Range.between(1, 1024), Importance.LOW,
+                        "Threads that read request headers and answer /health and /metrics themselves.")
+                .define(HTTP_HEADER_TIMEOUT_MS, Type.LONG, ServerLimits.DEFAULT_HEADER_TIMEOUT.toMillis(),
+                        Range.between(100L, 3_600_000L), Importance.LOW,
+                        "A client must send a request's line and headers within this time from its first byte, or "
+                                + "its connection is closed.")
+                .define(HTTP_BODY_TIMEOUT_MS, Type.LONG, ServerLimits.DEFAULT_BODY_TIMEOUT.toMillis(),
+                        Range.between(100L, 3_600_000L), Importance.LOW,
+                        "An upload's body must have arrived within this time after its headers (waiting for a "
+                                + "thread counts), or its connection is closed.")
+                .define(HTTP_RESPONSE_TIMEOUT_MS, Type.LONG, ServerLimits.DEFAULT_RESPONSE_TIMEOUT.toMillis(),
+                        Range.between(100L, 3_600_000L), Importance.LOW,
+                        "A client must take a response within this time, or its connection is closed.");
     }
 
     public KafkaSettings kafkaSettings() {
@@ -135,6 +164,13 @@ public final class RetrieverConfig extends AbstractConfig {
     public int port() {
         Integer p = getInt(PORT);
         return p != null ? p : getInt(CommonConfig.METRICS_PORT);
+    }
+
+    /** The HTTP server's threads and I/O timeouts. */
+    public ServerLimits serverLimits() {
+        return new ServerLimits(getInt(HTTP_CONNECTION_THREADS), getInt(HTTP_THREADS), getInt(HTTP_QUEUE),
+                Duration.ofMillis(getLong(HTTP_HEADER_TIMEOUT_MS)), Duration.ofMillis(getLong(HTTP_BODY_TIMEOUT_MS)),
+                Duration.ofMillis(getLong(HTTP_RESPONSE_TIMEOUT_MS)));
     }
 
     public IndexType indexType() {

@@ -83,7 +83,7 @@ public final class RetrieverService implements AutoCloseable {
         RetrieverMetrics metrics = new RetrieverMetrics(registry, versions, catalog);
         versions.listener(metrics);
 
-        this.server = OpsServer.start(config.host(), config.port(), registry);
+        this.server = OpsServer.start(config.host(), config.port(), registry, config.serverLimits());
         server.addHealthCheck("index", () -> versions.served()
                 .map(s -> HealthCheck.Status.up("serving version " + s.version() + " (" + s.index().items() + " items)"))
                 .orElseGet(() -> HealthCheck.Status.down(versions.lastDecision())));

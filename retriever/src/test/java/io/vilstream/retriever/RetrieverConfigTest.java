@@ -57,9 +57,30 @@ class RetrieverConfigTest {
     }
 
     @Test
+    void httpThreadsAndTimeoutsHaveSafeDefaultsAndBadValuesNameTheirKey() {
+        io.vilstream.runtime.http.ServerLimits limits = new RetrieverConfig(REQUIRED).serverLimits();
+        assertThat(limits.workerThreads()).isEqualTo(8);
+        assertThat(limits.workerQueue()).isEqualTo(128);
+        assertThat(limits.connectionThreads()).isEqualTo(16);
+        assertThat(limits.headerTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(limits.bodyTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(limits.responseTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+
+        for (Map.Entry<String, String> bad : Map.of(RetrieverConfig.HTTP_THREADS, "0",
+                RetrieverConfig.HTTP_QUEUE, "-1", RetrieverConfig.HTTP_CONNECTION_THREADS, "0",
+                RetrieverConfig.HTTP_HEADER_TIMEOUT_MS, "0", RetrieverConfig.HTTP_BODY_TIMEOUT_MS, "99",
+                RetrieverConfig.HTTP_RESPONSE_TIMEOUT_MS, "forever").entrySet()) {
+            Map<String, String> settings = new java.util.HashMap<>(REQUIRED);
+            settings.put(bad.getKey(), bad.getValue());
+            assertThatThrownBy(() -> new RetrieverConfig(settings)).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(bad.getKey());
+        }
+    }
+
+    @Test
     void theReferenceTableListsEveryRetrieverKey() {
         String table = ConfigDocs.markdown(RetrieverConfig.definition());
         assertThat(table).contains("`retriever.index.type`", "`retriever.versions.max`", "`retriever.upload.max.bytes`",
-                "`VILSTREAM_RETRIEVER_INDEX_TYPE`");
+                "`VILSTREAM_RETRIEVER_INDEX_TYPE`", "`retriever.http.threads`", "`retriever.http.body.timeout.ms`");
     }
 }

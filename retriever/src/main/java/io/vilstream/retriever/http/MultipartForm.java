@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import io.vilstream.runtime.http.HttpException;
+
 /**
  * A {@code multipart/form-data} body (RFC 7578) split into its parts: enough for a browser's
  * file upload, with every malformation reported as a client mistake.
@@ -47,14 +49,14 @@ public final class MultipartForm {
                 return b;
             }
         }
-        throw ApiException.badRequest("multipart/form-data needs a boundary parameter");
+        throw HttpException.badRequest("multipart/form-data needs a boundary parameter");
     }
 
     public static MultipartForm parse(byte[] body, String boundary) {
         byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         int pos = indexOf(body, delimiter, 0);
         if (pos < 0) {
-            throw ApiException.badRequest("multipart body does not contain its boundary");
+            throw HttpException.badRequest("multipart body does not contain its boundary");
         }
         List<Part> parts = new ArrayList<>();
         while (true) {
@@ -65,14 +67,14 @@ public final class MultipartForm {
             pos = skipLineEnd(body, pos);
             int headersEnd = indexOf(body, new byte[] {'\r', '\n', '\r', '\n'}, pos);
             if (headersEnd < 0) {
-                throw ApiException.badRequest("multipart part without a header end");
+                throw HttpException.badRequest("multipart part without a header end");
             }
             String headers = new String(body, pos, headersEnd - pos, StandardCharsets.UTF_8);
             int dataStart = headersEnd + 4;
             byte[] next = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
             int dataEnd = indexOf(body, next, dataStart);
             if (dataEnd < 0) {
-                throw ApiException.badRequest("multipart part is not terminated by its boundary");
+                throw HttpException.badRequest("multipart part is not terminated by its boundary");
             }
             byte[] data = java.util.Arrays.copyOfRange(body, dataStart, dataEnd);
             parts.add(part(headers, data));
@@ -118,7 +120,7 @@ public final class MultipartForm {
         if (pos + 1 < b.length && b[pos] == '\r' && b[pos + 1] == '\n') {
             return pos + 2;
         }
-        throw ApiException.badRequest("malformed multipart body");
+        throw HttpException.badRequest("malformed multipart body");
     }
 
     static int indexOf(byte[] haystack, byte[] needle, int from) {

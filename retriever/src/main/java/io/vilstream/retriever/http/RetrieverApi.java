@@ -1,8 +1,6 @@
 package io.vilstream.retriever.http;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +12,6 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.vilstream.model.image.ImageRejectedException;
 import io.vilstream.retriever.RetrieverConfig.ApiLimits;
 import io.vilstream.retriever.catalog.CatalogItem;
@@ -25,9 +22,15 @@ import io.vilstream.retriever.search.SearchAnswer;
 import io.vilstream.retriever.search.Searcher;
 import io.vilstream.retriever.versions.VersionUnavailableException;
 import io.vilstream.retriever.versions.VersionedIndexes;
+import io.vilstream.runtime.http.AllowedMethods;
+import io.vilstream.runtime.http.BodyReader;
+import io.vilstream.runtime.http.ErrorFormat;
+import io.vilstream.runtime.http.ErrorMapping;
+import io.vilstream.runtime.http.HttpException;
 import io.vilstream.runtime.http.OpsServer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.vilstream.runtime.http.PercentDecoder;
+import io.vilstream.runtime.http.QueryParameters;
+import io.vilstream.runtime.http.ResponseWriter;
 
 /**
  * The retriever's HTTP JSON API, added as routes to the service's {@link OpsServer} (one port
@@ -41,14 +44,31 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/status}; {@code GET /openapi.json}; {@code GET /} the page</li>
  * </ul>
  *
- * Client mistakes are 400 with {@code {"error": message}}, unknown items 404, no served index
- * yet 503; a 500 means a bug, never bad input.
+ * Every refusal is {@code {"error": message}}: client mistakes 400, an upload over the limit
+ * 413, unknown items 404, a wrong method 405 (with {@code Allow}), no served index yet or every
+ * worker busy 503; a 500 means a bug, never bad input, and says nothing of it. The plumbing
+ * (query and path decoding, body limit, error mapping, timeouts) is runtime's
+ * {@code io.vilstream.runtime.http}; the routes run on the server's worker pool, so
+ * {@code /health} and {@code /metrics} answer while they are saturated.
  */
 public final class RetrieverApi {
 
-    private static final Logger log = LoggerFactory.getLogger(RetrieverApi.class);
     static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_TYPE = "application/json; charset=utf-8";
+
+    /** The retriever's one error shape: {@code {"error": message}}. */
+    static final ErrorFormat ERRORS = new ErrorFormat() {
+        @Override
+        public Object body(HttpException error) {
+            return Map.of("error", error.getMessage());
+        }
+
+        @Override
+        public HttpException internalError() {
+            return new HttpException(500, "internal error (details are in the server's log)");
+        }
+    };
+    private static final ErrorMapping ERROR_MAPPING = new ErrorMapping(ERRORS);
 
     private final Searcher searcher;
     private final VersionedIndexes versions;
@@ -71,35 +91,41 @@ public final class RetrieverApi {
         this.serviceStatus = serviceStatus;
     }
 
-    /** Adds the routes to a running server. */
+    /** Adds the routes to a running server (its worker pool runs them). */
     public void install(OpsServer server) {
-        server.route("/v1/search", guarded(this::searchText));
-        server.route("/v1/search/image", guarded(this::searchImage));
-        server.route("/v1/items/", guarded(this::items));
-        server.route("/v1/status", guarded(this::status));
-        server.route("/openapi.json", guarded(ex -> {
-            requireMethod(ex, "GET");
-            OpsServer.send(ex, 200, JSON_TYPE, assets.bytes("openapi.json"));
-        }));
-        server.route("/", guarded(this::page));
+        route(server, "/v1/search", this::searchText);
+        route(server, "/v1/search/image", this::searchImage);
+        route(server, "/v1/items/", this::items);
+        route(server, "/v1/status", this::status);
+        route(server, "/openapi.json", ex -> {
+            AllowedMethods.require(ex.getRequestMethod(), "GET");
+            ResponseWriter.send(ex, 200, JSON_TYPE, assets.bytes("openapi.json"));
+        });
+        route(server, "/", this::page);
+    }
+
+    private static void route(OpsServer server, String path, ErrorMapping.ExchangeHandler handler) {
+        server.route(path, ERROR_MAPPING.guard(handler), ERROR_MAPPING.always(new HttpException(503, 503,
+                "the retriever is busy: every request thread is taken and the queue is full; retry shortly",
+                Map.of("Retry-After", "1"))));
     }
 
     // ---------------------------------------------------------------- search
 
     private void searchText(HttpExchange ex) throws IOException {
         requireExactPath(ex, "/v1/search");
-        requireMethod(ex, "GET");
-        Map<String, String> q = query(ex);
-        String raw = q.get("text");
+        AllowedMethods.require(ex.getRequestMethod(), "GET");
+        QueryParameters q = QueryParameters.parse(ex.getRequestURI().getRawQuery());
+        String raw = q.get("text").orElse(null);
         if (raw == null) {
-            throw ApiException.badRequest("the query parameter text is required, e.g. /v1/search?text=cat&k=10");
+            throw HttpException.badRequest("the query parameter text is required, e.g. /v1/search?text=cat&k=10");
         }
         String text = raw.strip();
         if (text.isEmpty()) {
-            throw ApiException.badRequest("text must not be empty");
+            throw HttpException.badRequest("text must not be empty");
         }
         if (text.length() > limits.maxTextChars()) {
-            throw ApiException.badRequest("text has " + text.length() + " characters, at most " + limits.maxTextChars()
+            throw HttpException.badRequest("text has " + text.length() + " characters, at most " + limits.maxTextChars()
                     + " are allowed");
         }
         int k = k(q);
@@ -112,14 +138,14 @@ public final class RetrieverApi {
 
     private void searchImage(HttpExchange ex) throws IOException {
         requireExactPath(ex, "/v1/search/image");
-        requireMethod(ex, "POST");
-        int k = k(query(ex));
+        AllowedMethods.require(ex.getRequestMethod(), "POST");
+        int k = k(QueryParameters.parse(ex.getRequestURI().getRawQuery()));
         Upload upload = upload(ex);
         SearchAnswer answer = timed("image", () -> {
             try {
                 return searcher.byImage(upload.bytes(), k);
             } catch (ImageRejectedException e) {
-                throw ApiException.badRequest(rejection(e));
+                throw rejection(e);
             }
         });
         Map<String, Object> query = new LinkedHashMap<>();
@@ -138,65 +164,41 @@ public final class RetrieverApi {
         boolean multipart = lower.startsWith("multipart/form-data");
         boolean raw = lower.startsWith("image/") || lower.startsWith("application/octet-stream");
         if (!multipart && !raw) {
-            throw ApiException.badRequest("send the image as the request body with an image/* content type, or as "
+            throw HttpException.badRequest("send the image as the request body with an image/* content type, or as "
                     + "multipart/form-data with a file field (got " + (type.isEmpty() ? "no content type" : type) + ")");
         }
         // a multipart body carries headers and boundaries around the file: allow for them
         long limit = multipart ? limits.maxUploadBytes() + 16L * 1024 : limits.maxUploadBytes();
-        byte[] body = readBody(ex, limit);
+        byte[] body = BodyReader.read(ex, limit, "upload");
         if (!multipart) {
             if (body.length == 0) {
-                throw ApiException.badRequest("no image in the request body");
+                throw HttpException.badRequest("no image in the request body");
             }
             return new Upload(body, type);
         }
         MultipartForm form = MultipartForm.parse(body, MultipartForm.boundary(type));
-        MultipartForm.Part file = form.file("file").orElseThrow(() -> ApiException.badRequest(
+        MultipartForm.Part file = form.file("file").orElseThrow(() -> HttpException.badRequest(
                 "the multipart form has no file field"));
         if (file.data().length == 0) {
-            throw ApiException.badRequest("the uploaded file is empty");
+            throw HttpException.badRequest("the uploaded file is empty");
         }
         if (file.data().length > limits.maxUploadBytes()) {
-            throw ApiException.badRequest(tooLarge(file.data().length));
+            throw HttpException.payloadTooLarge("upload too large: " + file.data().length + " bytes, the limit is "
+                    + limits.maxUploadBytes() + " bytes");
         }
         return new Upload(file.data(), file.contentType());
     }
 
-    private byte[] readBody(HttpExchange ex, long limit) throws IOException {
-        String declared = ex.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null) {
-            try {
-                long n = Long.parseLong(declared.trim());
-                if (n > limit) {
-                    throw ApiException.badRequest(tooLarge(n));
-                }
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("Content-Length is not a number");
-            }
-        }
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-            if (body.length > limit) {
-                throw ApiException.badRequest(tooLarge(body.length) + " (or more)");
-            }
-            return body;
-        }
-    }
-
-    private String tooLarge(long bytes) {
-        return "upload too large: " + bytes + " bytes, the limit is " + limits.maxUploadBytes() + " bytes";
-    }
-
-    private static String rejection(ImageRejectedException e) {
+    private static HttpException rejection(ImageRejectedException e) {
         return switch (e.reason()) {
-            case NOT_AN_IMAGE, UNDECODABLE, EMPTY -> "not an image: " + e.getMessage();
-            case TOO_MANY_BYTES -> "upload too large: " + e.getMessage();
-            case TOO_MANY_PIXELS -> "image too large: " + e.getMessage();
+            case NOT_AN_IMAGE, UNDECODABLE, EMPTY -> HttpException.badRequest("not an image: " + e.getMessage());
+            case TOO_MANY_BYTES -> HttpException.payloadTooLarge("upload too large: " + e.getMessage());
+            case TOO_MANY_PIXELS -> HttpException.badRequest("image too large: " + e.getMessage());
         };
     }
 
-    private int k(Map<String, String> q) {
-        String raw = q.get("k");
+    private int k(QueryParameters q) {
+        String raw = q.get("k").orElse(null);
         if (raw == null || raw.isBlank()) {
             return limits.defaultK();
         }
@@ -204,10 +206,10 @@ public final class RetrieverApi {
         try {
             k = Integer.parseInt(raw.trim());
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("k must be an integer between 1 and " + limits.maxK() + ", got '" + raw + "'");
+            throw HttpException.badRequest("k must be an integer between 1 and " + limits.maxK() + ", got '" + raw + "'");
         }
         if (k < 1 || k > limits.maxK()) {
-            throw ApiException.badRequest("k must be between 1 and " + limits.maxK() + ", got " + k);
+            throw HttpException.badRequest("k must be between 1 and " + limits.maxK() + ", got " + k);
         }
         return k;
     }
@@ -218,12 +220,12 @@ public final class RetrieverApi {
             SearchAnswer a = call.get();
             metrics.query(type, "ok", System.nanoTime() - t0);
             return a;
-        } catch (ApiException e) {
+        } catch (HttpException e) {
             metrics.query(type, "client_error", 0);
             throw e;
         } catch (VersionUnavailableException e) {
             metrics.query(type, "unavailable", 0);
-            throw new ApiException(503, e.getMessage());
+            throw HttpException.unavailable(e.getMessage());
         } catch (RuntimeException e) {
             metrics.query(type, "error", 0);
             throw e;
@@ -259,26 +261,27 @@ public final class RetrieverApi {
     // ---------------------------------------------------------------- items
 
     private void items(HttpExchange ex) throws IOException {
-        requireMethod(ex, "GET");
+        AllowedMethods.require(ex.getRequestMethod(), "GET");
         String rest = ex.getRequestURI().getRawPath().substring("/v1/items/".length());
         boolean image = rest.endsWith("/image");
         String rawId = image ? rest.substring(0, rest.length() - "/image".length()) : rest;
         if (rawId.isEmpty() || rawId.contains("/")) {
-            throw new ApiException(404, "no such resource: " + ex.getRequestURI().getRawPath());
+            throw HttpException.notFound("no such resource: " + ex.getRequestURI().getRawPath());
         }
-        String id = decode(rawId);
+        // a path segment: '+' is a plus sign, as in the registry's subjects (PercentDecoder)
+        String id = PercentDecoder.pathSegment(rawId);
         Optional<CatalogItem> item = catalog.get(id);
         if (image) {
-            CatalogItem i = item.filter(x -> x.image() != null).orElseThrow(() -> new ApiException(404,
+            CatalogItem i = item.filter(x -> x.image() != null).orElseThrow(() -> new HttpException(404,
                     "no image of item '" + id + "' is known"));
             ex.getResponseHeaders().set("Cache-Control", "max-age=300");
-            OpsServer.send(ex, 200, i.mediaType() == null ? "application/octet-stream" : i.mediaType(), i.image());
+            ResponseWriter.send(ex, 200, i.mediaType() == null ? "application/octet-stream" : i.mediaType(), i.image());
             return;
         }
         List<Long> indexedIn = versions.heldVersions().stream()
                 .filter(v -> versions.index(v).map(x -> x.contains(id)).orElse(false)).toList();
         if (item.isEmpty() && indexedIn.isEmpty()) {
-            throw new ApiException(404, "unknown item '" + id + "'");
+            throw new HttpException(404, "unknown item '" + id + "'");
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", id);
@@ -305,7 +308,7 @@ public final class RetrieverApi {
 
     private void status(HttpExchange ex) throws IOException {
         requireExactPath(ex, "/v1/status");
-        requireMethod(ex, "GET");
+        AllowedMethods.require(ex.getRequestMethod(), "GET");
         Map<String, Object> out = new LinkedHashMap<>();
         var served = versions.served().orElse(null);
         if (served == null) {
@@ -353,84 +356,32 @@ public final class RetrieverApi {
 
     private void page(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getRawPath();
-        requireMethod(ex, "GET");
+        AllowedMethods.require(ex.getRequestMethod(), "GET");
         if (path.equals("/") || path.equals("/index.html")) {
-            OpsServer.send(ex, 200, "text/html; charset=utf-8", assets.bytes("index.html"));
+            ResponseWriter.send(ex, 200, "text/html; charset=utf-8", assets.bytes("index.html"));
             return;
         }
         if (path.startsWith("/static/")) {
             String name = path.substring("/static/".length());
             Optional<byte[]> asset = assets.find(name);
             if (asset.isPresent()) {
-                OpsServer.send(ex, 200, WebAssets.contentType(name), asset.get());
+                ResponseWriter.send(ex, 200, WebAssets.contentType(name), asset.get());
                 return;
             }
         }
-        throw new ApiException(404, "no such resource: " + path);
+        throw HttpException.notFound("no such resource: " + path);
     }
 
     // ---------------------------------------------------------------- plumbing
 
-    /** Turns every failure into a JSON error: client mistakes 4xx, bugs 500 (logged). */
-    private static HttpHandler guarded(HttpHandler handler) {
-        return ex -> {
-            try {
-                handler.handle(ex);
-            } catch (ApiException e) {
-                sendJson(ex, e.status(), Map.of("error", e.getMessage()));
-            } catch (RuntimeException | IOException e) {
-                log.error("{} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
-                try {
-                    sendJson(ex, 500, Map.of("error", "internal error: " + e.getClass().getSimpleName()));
-                } catch (IOException | RuntimeException ignored) {
-                    ex.close();
-                }
-            }
-        };
-    }
-
-    private static void requireMethod(HttpExchange ex, String method) {
-        if (!method.equals(ex.getRequestMethod())) {
-            ex.getResponseHeaders().set("Allow", method);
-            throw new ApiException(405, ex.getRequestMethod() + " is not allowed here, use " + method);
-        }
-    }
-
     private static void requireExactPath(HttpExchange ex, String path) {
         String p = ex.getRequestURI().getRawPath();
         if (!p.equals(path) && !p.equals(path + "/")) {
-            throw new ApiException(404, "no such resource: " + p);
-        }
-    }
-
-    /** The query string's parameters (the first of repeated ones); a malformed escape is a 400. */
-    static Map<String, String> query(HttpExchange ex) {
-        Map<String, String> out = new LinkedHashMap<>();
-        String raw = ex.getRequestURI().getRawQuery();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            out.putIfAbsent(key, value);
-        }
-        return out;
-    }
-
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("malformed percent-encoding in '" + s + "'");
+            throw HttpException.notFound("no such resource: " + p);
         }
     }
 
     private static void sendJson(HttpExchange ex, int status, Object body) throws IOException {
-        OpsServer.send(ex, status, JSON_TYPE, JSON.writeValueAsBytes(body));
+        ResponseWriter.send(ex, status, JSON_TYPE, JSON.writeValueAsBytes(body));
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
+import io.vilstream.runtime.http.HttpException;
 import org.junit.jupiter.api.Test;
 
 /** A browser's file upload parses to its bytes; malformed bodies are client mistakes. */
@@ -32,11 +33,11 @@ class MultipartFormTest {
     @Test
     void malformedBodiesAreBadRequests() {
         assertThatThrownBy(() -> MultipartForm.boundary("multipart/form-data"))
-                .isInstanceOf(ApiException.class).hasMessageContaining("boundary");
+                .isInstanceOf(HttpException.class).hasMessageContaining("boundary");
         assertThatThrownBy(() -> MultipartForm.parse("no boundary here".getBytes(StandardCharsets.UTF_8), "XyZ"))
-                .isInstanceOf(ApiException.class);
+                .isInstanceOf(HttpException.class);
         assertThatThrownBy(() -> MultipartForm.parse("--XyZ\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nunterminated"
-                .getBytes(StandardCharsets.UTF_8), "XyZ")).isInstanceOf(ApiException.class)
-                .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(400));
+                .getBytes(StandardCharsets.UTF_8), "XyZ")).isInstanceOf(HttpException.class)
+                .satisfies(e -> assertThat(((HttpException) e).status()).isEqualTo(400));
     }
 }

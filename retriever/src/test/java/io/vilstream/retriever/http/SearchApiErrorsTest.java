@@ -36,8 +36,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The API's contract for client mistakes: each one is a 400 with {@code {"error": message}}
- * naming the problem, unknown items are 404, a wrong method 405, nothing served yet 503 — and
- * never a 500. Runs the real handlers over an index filled in memory (no broker needed).
+ * naming the problem (an upload over the limit 413), unknown items are 404, a wrong method 405
+ * with {@code Allow}, nothing served yet 503 — and never a 500. The query and path rules are
+ * runtime's, the same as the registry's (its {@code RegistryHttpRulesTest}): a repeated
+ * parameter is a 400 naming it, an escape that is not UTF-8 (or not an escape) a 400, {@code +}
+ * a space in a query and a plus sign in a path. Runs the real handlers over an index filled in
+ * memory (no broker needed).
  */
 class SearchApiErrorsTest {
 
@@ -98,7 +102,11 @@ class SearchApiErrorsTest {
     }
 
     static void assertClientError(Http.Response r, String messagePart) {
-        assertThat(r.status()).as("status of %s", r.text()).isEqualTo(400);
+        assertRefusal(r, 400, messagePart);
+    }
+
+    static void assertRefusal(Http.Response r, int status, String messagePart) {
+        assertThat(r.status()).as("status of %s", r.text()).isEqualTo(status);
         assertThat(r.contentType()).startsWith("application/json");
         assertThat(r.json().path("error").asText()).containsIgnoringCase(messagePart);
     }
@@ -122,7 +130,8 @@ class SearchApiErrorsTest {
         assertClientError(http.post("/v1/search/image", "image/png", "this is not a picture".getBytes(StandardCharsets.UTF_8)),
                 "not an image");
         assertClientError(http.post("/v1/search/image", "image/png", new byte[0]), "no image");
-        assertClientError(http.post("/v1/search/image", "image/png", new byte[MAX_UPLOAD + 1]), "upload too large");
+        assertRefusal(http.post("/v1/search/image", "image/png", new byte[MAX_UPLOAD + 1]), 413,
+                "upload too large: " + (MAX_UPLOAD + 1) + " bytes, the limit is " + MAX_UPLOAD + " bytes");
         assertClientError(http.post("/v1/search/image", "application/json", png), "image/*");
         assertClientError(http.post("/v1/search/image", null, png), "content type");
         assertClientError(http.post("/v1/search/image?k=-1", "image/png", png), "k must be between");
@@ -134,8 +143,8 @@ class SearchApiErrorsTest {
         assertClientError(http.post("/v1/search/image", "multipart/form-data; boundary=b",
                 "--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--b--\r\n"
                         .getBytes(StandardCharsets.UTF_8)), "no file field");
-        assertClientError(http.post("/v1/search/image", "multipart/form-data; boundary=b",
-                multipart("b", "file", new byte[MAX_UPLOAD + 1])), "upload too large");
+        assertRefusal(http.post("/v1/search/image", "multipart/form-data; boundary=b",
+                multipart("b", "file", new byte[MAX_UPLOAD + 1])), 413, "upload too large");
         assertClientError(http.post("/v1/search/image", "multipart/form-data", multipart("b", "file", png)), "boundary");
         assertClientError(http.post("/v1/search/image", "multipart/form-data; boundary=b",
                 "garbage".getBytes(StandardCharsets.UTF_8)), "multipart");
@@ -175,6 +184,44 @@ class SearchApiErrorsTest {
     }
 
     @Test
+    void aRepeatedQueryParameterIsA400NamingIt() {
+        assertClientError(http.get("/v1/search?text=cat&k=5&text=dog"), "the query parameter 'text' is given more than once");
+        assertClientError(http.post("/v1/search/image?k=1&k=2", "image/png", first.renditions().get(0).png()),
+                "'k' is given more than once");
+    }
+
+    @Test
+    void escapesThatAreNotUtf8AreA400AndMalformedOnesTooNeverA500() throws Exception {
+        assertClientError(http.get("/v1/search?text=%ff"), "not UTF-8");
+        assertClientError(http.get("/v1/items/%C3"), "not UTF-8");
+        // not an escape at all: refused by the JDK server before any handler, still a 400
+        assertThat(rawStatusLine("GET /v1/items/%zz HTTP/1.1")).contains(" 400 ");
+    }
+
+    @Test
+    void plusIsASpaceInAQueryAndAPlusSignInAnItemId() {
+        Http.Response spaced = http.get("/v1/search?text=red+apple&k=1");
+        assertThat(spaced.status()).isEqualTo(200);
+        assertThat(spaced.json().path("query").path("text").asText()).isEqualTo("red apple");
+        assertThat(http.get("/v1/search?text=a%2Bb&k=1").json().path("query").path("text").asText()).isEqualTo("a+b");
+
+        Http.Response plus = http.get("/v1/items/a+b");
+        assertThat(plus.status()).isEqualTo(404);
+        assertThat(plus.json().path("error").asText()).isEqualTo("unknown item 'a+b'");
+        assertThat(http.get("/v1/items/a%20b").json().path("error").asText()).isEqualTo("unknown item 'a b'");
+    }
+
+    @Test
+    void aWrongMethodIs405WithAllow() {
+        Http.Response r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/v1/search?text=cat"))
+                .method("DELETE", java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(r.status()).isEqualTo(405);
+        assertThat(r.json().path("error").asText()).contains("DELETE is not allowed here, use GET");
+        assertThat(allowOf("/v1/search/image", "GET")).isEqualTo("POST");
+        assertThat(allowOf("/v1/items/x", "PUT")).isEqualTo("GET");
+    }
+
+    @Test
     void otherMistakesAreNot500s() {
         assertThat(http.post("/v1/search?text=cat", "text/plain", new byte[0]).status()).isEqualTo(405);
         assertThat(http.get("/v1/search/image").status()).isEqualTo(405);
@@ -187,6 +234,22 @@ class SearchApiErrorsTest {
         Http.Response notServing = new Http(idle.url()).get("/v1/search?text=cat");
         assertThat(notServing.status()).isEqualTo(503);
         assertThat(notServing.json().path("error").asText()).contains("no index is served");
+    }
+
+    static String allowOf(String path, String method) {
+        try {
+            java.net.http.HttpResponse<Void> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + path))
+                            .method(method, java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            assertThat(r.statusCode()).isEqualTo(405);
+            return r.headers().firstValue("Allow").orElse("");
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     /** A request no HTTP client library would send (a malformed escape), written by hand. */
