@@ -25,7 +25,7 @@ import io.vilstream.datasets.item.Vendor;
 import io.vilstream.datasets.split.Split;
 
 /**
- * Facts about the full set (STACK.md "Data"). Runs against the default cache, fetching it with
+ * Facts about the full set built from the pinned packages (docs/PLATFORM.md "Data"). Runs against the default cache, fetching it with
  * npm on first use; skipped (not failed) when it is neither cached nor fetchable.
  */
 class FullEmojiSetTest {

@@ -6,7 +6,7 @@ import java.util.Objects;
 import io.vilstream.datasets.item.Vendor;
 
 /**
- * The four npm packages the full emoji set is built from (STACK.md "Data"). {@link #PINNED}
+ * The four npm packages the full emoji set is built from (docs/PLATFORM.md "Data", README "Data and licences"). {@link #PINNED}
  * is the set the dataset is defined by; another set is only for tests with fake tarballs.
  */
 public record EmojiPackages(

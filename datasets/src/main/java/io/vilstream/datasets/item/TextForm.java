@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * A text of an emoji other than its name (which is the retrieval ground truth and kept apart):
- * extra caption views for the text tower (METHOD.md: more text knowledge is what moves recall).
+ * extra caption views for the text tower (more text knowledge, not compute, is what moves recall: docs/BENCHMARKS.md, bench train).
  */
 public record TextForm(String text, Kind kind) {
 

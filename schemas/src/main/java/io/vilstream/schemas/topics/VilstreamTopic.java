@@ -7,7 +7,7 @@ import java.util.Optional;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
- * The topics of the vilstream contract (ARCHITECTURE.md), each with its default name, its
+ * The topics of the vilstream contract (README.md "Architecture in a few lines"), each with its default name, its
  * short key for configuration ({@code topics.<key>=<name>}), and its shape. Partition counts of
  * the per-item topics come from the {@link TopicSet}; the model topics have one partition so that
  * versions and their checkpoint chunks keep one order.
