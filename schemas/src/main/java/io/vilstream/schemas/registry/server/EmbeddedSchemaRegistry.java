@@ -2,25 +2,22 @@ package io.vilstream.schemas.registry.server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import com.sun.net.httpserver.HttpServer;
+import io.vilstream.runtime.http.GuardedHttpServer;
+import io.vilstream.runtime.http.ServerLimits;
 import io.vilstream.schemas.registry.core.SchemaRegistryCore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A Confluent-compatible schema registry in this JVM: the REST API of
- * {@link RegistryHttpHandler} on the JDK's HTTP server, state in a compacted Kafka topic
+ * {@link RegistryHttpHandler} on runtime's {@link GuardedHttpServer} (the JDK's HTTP server with
+ * header, body and response timeouts, see {@link ServerLimits}), state in a compacted Kafka topic
  * ({@code _schemas} by default) through {@link KafkaSchemaStore}. Ids survive restarts, and
  * any number of instances on the same topic answer the same (each follows the topic; concurrent
  * registrations are settled by the first-claim-wins rule of the core).
@@ -36,22 +33,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
 
-    /**
-     * The JDK server writes a response's headers and body as two TCP segments; with Nagle's
-     * algorithm on, the body then waits for the client's delayed ACK (~40 ms on Linux) on every
-     * request. The server reads this property once, when the JVM's first HttpServer is created, so
-     * it is set here, before this class creates one, unless someone chose otherwise.
-     */
-    private static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
-
-    static {
-        if (System.getProperty(NO_DELAY_PROPERTY) == null) {
-            System.setProperty(NO_DELAY_PROPERTY, "true");
-        }
-    }
-
     public static final String DEFAULT_TOPIC = "_schemas";
     public static final String DEFAULT_HOST = "127.0.0.1";
+    /** Schemas are small; a body beyond this is a mistake or an attack, not a schema. */
+    public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
     private final String bootstrapServers;
     private final String host;
@@ -59,11 +44,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final String topic;
     private final Map<String, String> kafkaProperties;
     private final Duration storeTimeout;
-    private final int threads;
+    private final ServerLimits limits;
+    private final int maxBodyBytes;
 
     private SchemaRegistryCore core;
-    private HttpServer server;
-    private ExecutorService executor;
+    private GuardedHttpServer server;
 
     private EmbeddedSchemaRegistry(Builder b) {
         this.bootstrapServers = Objects.requireNonNull(b.bootstrapServers, "bootstrapServers is required");
@@ -72,7 +57,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         this.topic = b.topic;
         this.kafkaProperties = Map.copyOf(b.kafkaProperties);
         this.storeTimeout = b.storeTimeout;
-        this.threads = b.threads;
+        this.limits = b.limits;
+        this.maxBodyBytes = b.maxBodyBytes;
     }
 
     public static Builder builder() {
@@ -87,15 +73,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         long t0 = System.nanoTime();
         core = SchemaRegistryCore.open(new KafkaSchemaStore(bootstrapServers, topic, kafkaProperties, storeTimeout));
         try {
-            server = HttpServer.create(new InetSocketAddress(host, requestedPort), 0);
+            server = RegistryHttpHandler.serve(core, host, requestedPort, limits, maxBodyBytes);
         } catch (IOException e) {
             core.close();
             throw new UncheckedIOException("cannot listen on " + host + ":" + requestedPort, e);
         }
-        executor = Executors.newFixedThreadPool(threads, daemonThreads("vilstream-registry-http-"));
-        server.setExecutor(executor);
-        server.createContext("/", new RegistryHttpHandler(core));
-        server.start();
         log.info("schema registry on {} (topic {}) ready in {} ms", url(), topic,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         return this;
@@ -110,7 +92,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         if (server == null) {
             throw new IllegalStateException("registry not started");
         }
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     public String topic() {
@@ -121,26 +103,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (server != null) {
-            server.stop(0);
+            server.close();
             server = null;
-        }
-        if (executor != null) {
-            executor.shutdownNow();
-            executor = null;
         }
         if (core != null) {
             core.close();
             core = null;
         }
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Builder: bootstrap servers are required; the rest defaults to 127.0.0.1, a random port and {@code _schemas}. */
@@ -151,7 +120,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         private String topic = DEFAULT_TOPIC;
         private final Map<String, String> kafkaProperties = new HashMap<>();
         private Duration storeTimeout = Duration.ofSeconds(30);
-        private int threads = 8;
+        private ServerLimits limits = ServerLimits.defaults();
+        private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
 
         public Builder bootstrapServers(String bootstrapServers) {
             this.bootstrapServers = Objects.requireNonNull(bootstrapServers);
@@ -190,12 +160,30 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             return this;
         }
 
-        /** Request-handling threads. */
+        /** Request-handling threads (default 8); the queue in front of them is 16 per thread. */
         public Builder threads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be >= 1");
             }
-            this.threads = threads;
+            this.limits = limits.withWorkerThreads(threads);
+            return this;
+        }
+
+        /**
+         * The HTTP server's pools and timeouts (default {@link ServerLimits#defaults()}: 10 s to
+         * send the headers, 30 s for a body and for a response).
+         */
+        public Builder limits(ServerLimits limits) {
+            this.limits = Objects.requireNonNull(limits);
+            return this;
+        }
+
+        /** The largest request body (a schema) accepted; above it is a 413 (default 8 MiB). */
+        public Builder maxBodyBytes(int maxBodyBytes) {
+            if (maxBodyBytes < 1) {
+                throw new IllegalArgumentException("maxBodyBytes must be >= 1");
+            }
+            this.maxBodyBytes = maxBodyBytes;
             return this;
         }
 

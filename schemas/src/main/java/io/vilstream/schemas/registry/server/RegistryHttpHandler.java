@@ -1,15 +1,10 @@
 package io.vilstream.schemas.registry.server;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,124 +12,129 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import io.vilstream.runtime.http.AllowedMethods;
+import io.vilstream.runtime.http.BodyReader;
+import io.vilstream.runtime.http.ErrorFormat;
+import io.vilstream.runtime.http.ErrorMapping;
+import io.vilstream.runtime.http.GuardedHttpServer;
+import io.vilstream.runtime.http.HttpException;
+import io.vilstream.runtime.http.PathSegments;
+import io.vilstream.runtime.http.QueryParameters;
+import io.vilstream.runtime.http.ResponseWriter;
+import io.vilstream.runtime.http.ServerLimits;
 import io.vilstream.schemas.registry.CompatibilityLevel;
 import io.vilstream.schemas.registry.CompatibilityResult;
 import io.vilstream.schemas.registry.RegisteredSchema;
 import io.vilstream.schemas.registry.SchemaRegistryException;
 import io.vilstream.schemas.registry.core.SchemaRegistryCore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Confluent's REST API (the subset serializers and tools use) over a {@link SchemaRegistryCore}.
- * Every request gets an answer: JSON, or Confluent's {@code {"error_code":…, "message":…}} with
- * the same statuses and codes, including for malformed JSON, unknown paths and internal errors.
+ * Confluent's REST API (the subset serializers and tools use) over a {@link SchemaRegistryCore},
+ * on runtime's shared HTTP layer ({@link GuardedHttpServer}: query and path decoding, body
+ * limit, timeouts). Every request gets an answer: JSON, or Confluent's
+ * {@code {"error_code":…, "message":…}} with the same statuses and codes, including for
+ * malformed JSON, unknown paths, wrong methods (405 with {@code Allow}) and internal errors
+ * (50001, nothing of the exception in the answer).
  */
-final class RegistryHttpHandler implements HttpHandler {
-
-    private static final Logger log = LoggerFactory.getLogger(RegistryHttpHandler.class);
+final class RegistryHttpHandler implements ErrorMapping.ExchangeHandler {
 
     static final String V1_JSON = "application/vnd.schemaregistry.v1+json";
     static final String REGISTRY_JSON = "application/vnd.schemaregistry+json";
     static final String JSON = "application/json";
-    /** Schemas are small; a body beyond this is a mistake or an attack, not a schema. */
-    private static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+    /** Confluent's error shape, in the JSON type the client accepts. */
+    static final ErrorFormat CONFLUENT_ERRORS = new ErrorFormat() {
+        @Override
+        public Object body(HttpException error) {
+            return Map.of("error_code", error.code(), "message", error.getMessage());
+        }
+
+        @Override
+        public HttpException internalError() {
+            return new HttpException(500, 50001, "Internal error; see the registry's log", Map.of());
+        }
+
+        @Override
+        public String contentType(HttpExchange ex) {
+            return responseType(ex.getRequestHeaders().getFirst("Accept"));
+        }
+    };
 
     private final SchemaRegistryCore core;
+    private final int maxBodyBytes;
     private final ObjectMapper json = new ObjectMapper();
 
-    RegistryHttpHandler(SchemaRegistryCore core) {
+    RegistryHttpHandler(SchemaRegistryCore core, int maxBodyBytes) {
         this.core = core;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
-    /** A request-level error: an HTTP status with Confluent's body. */
-    private static final class HttpError extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final int status;
-        final int code;
-
-        HttpError(int status, int code, String message) {
-            super(message);
-            this.status = status;
-            this.code = code;
-        }
+    /** Serves the core's API on a new server. */
+    static GuardedHttpServer serve(SchemaRegistryCore core, String host, int port, ServerLimits limits, int maxBodyBytes)
+            throws IOException {
+        GuardedHttpServer server = GuardedHttpServer.start("vilstream-registry-http", host, port, limits);
+        ErrorMapping errors = new ErrorMapping(CONFLUENT_ERRORS, e -> e instanceof SchemaRegistryException r
+                ? Optional.of(new HttpException(r.status(), r.errorCode(), r.getMessage(), Map.of()))
+                : Optional.empty());
+        server.route("/", errors.guard(new RegistryHttpHandler(core, maxBodyBytes)), errors.always(
+                new HttpException(503, 50003, "The registry is busy; retry", Map.of("Retry-After", "1"))));
+        return server;
     }
 
     @Override
-    public void handle(HttpExchange exchange) {
-        String contentType = responseType(exchange.getRequestHeaders().getFirst("Accept"));
-        try (exchange) {
-            int status = 200;
-            JsonNode body;
-            try {
-                body = route(exchange);
-            } catch (SchemaRegistryException e) {
-                status = e.status();
-                body = error(e.errorCode(), e.getMessage());
-            } catch (HttpError e) {
-                status = e.status;
-                body = error(e.code, e.getMessage());
-            } catch (RuntimeException e) {
-                log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-                status = 500;
-                body = error(50001, "Internal error: " + e);
-            }
-            send(exchange, status, contentType, body);
-        } catch (IOException e) {
-            // the client went away mid-answer: nothing left to tell it
-            log.debug("could not answer {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
-        }
+    public void handle(HttpExchange exchange) throws IOException {
+        JsonNode body = route(exchange);
+        ResponseWriter.send(exchange, 200, CONFLUENT_ERRORS.contentType(exchange), json.writeValueAsBytes(body));
     }
 
     private JsonNode route(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-        List<String> path = segments(exchange.getRequestURI().getRawPath());
-        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        List<String> path = PathSegments.parse(exchange.getRequestURI().getRawPath());
+        QueryParameters query = QueryParameters.parse(exchange.getRequestURI().getRawQuery());
         int n = path.size();
         String first = n > 0 ? path.get(0) : "";
 
         if (n == 0) {
-            allow(method, "GET");
+            AllowedMethods.require(method, "GET");
             return json.createObjectNode();
         }
         if (first.equals("subjects")) {
             if (n == 1) {
-                allow(method, "GET");
+                AllowedMethods.require(method, "GET");
                 return strings(core.subjects());
             }
             String subject = path.get(1);
             if (n == 2) {
-                allow(method, "POST");
+                AllowedMethods.require(method, "POST");
                 RegisteredSchema found = core.lookup(subject, schemaText(readBody(exchange)));
                 return registered(found);
             }
             if (path.get(2).equals("versions")) {
-                if (n == 3 && method.equals("GET")) {
-                    return ints(core.versions(subject));
-                }
                 if (n == 3) {
-                    allow(method, "POST");
+                    AllowedMethods.require(method, "GET", "POST");
+                    if (method.equals("GET")) {
+                        return ints(core.versions(subject));
+                    }
                     RegisteredSchema r = core.register(subject, schemaText(readBody(exchange)));
                     return json.createObjectNode().put("id", r.id());
                 }
                 if (n == 4) {
-                    allow(method, "GET");
+                    AllowedMethods.require(method, "GET");
                     return registered(core.version(subject, path.get(3)));
                 }
                 if (n == 5 && path.get(4).equals("schema")) {
-                    allow(method, "GET");
+                    AllowedMethods.require(method, "GET");
                     return json.readTree(core.version(subject, path.get(3)).schema().toString());
                 }
             }
         }
         if (first.equals("schemas") && n >= 2) {
             if (n == 2 && path.get(1).equals("types")) {
-                allow(method, "GET");
+                AllowedMethods.require(method, "GET");
                 return strings(List.of("AVRO"));
             }
             if (path.get(1).equals("ids") && (n == 3 || (n == 4 && path.get(3).equals("schema")))) {
-                allow(method, "GET");
+                AllowedMethods.require(method, "GET");
                 int id = schemaId(path.get(2));
                 String text = core.schemaTextById(id).orElseThrow(
                         () -> SchemaRegistryException.schemaNotFound("Schema " + id + " not found"));
@@ -143,6 +143,11 @@ final class RegistryHttpHandler implements HttpHandler {
         }
         if (first.equals("config") && n <= 2) {
             String subject = n == 2 ? path.get(1) : null;
+            if (subject == null) {
+                AllowedMethods.require(method, "GET", "PUT");
+            } else {
+                AllowedMethods.require(method, "GET", "PUT", "DELETE");
+            }
             switch (method) {
                 case "GET" -> {
                     CompatibilityLevel level;
@@ -150,7 +155,7 @@ final class RegistryHttpHandler implements HttpHandler {
                         level = core.globalCompatibility();
                     } else if (core.subjectCompatibility(subject).isPresent()) {
                         level = core.subjectCompatibility(subject).get();
-                    } else if ("true".equalsIgnoreCase(query.get("defaultToGlobal"))) {
+                    } else if (query.flag("defaultToGlobal")) {
                         level = core.globalCompatibility();
                     } else {
                         // Confluent's answer; clients such as @kafkajs/confluent-schema-registry rely on this 404
@@ -167,51 +172,41 @@ final class RegistryHttpHandler implements HttpHandler {
                     }
                     return json.createObjectNode().put("compatibility", level.name());
                 }
-                case "DELETE" -> {
-                    if (subject == null) {
-                        throw methodNotAllowed(method);
-                    }
+                default -> {
                     return json.createObjectNode().put("compatibilityLevel", core.deleteSubjectCompatibility(subject).name());
                 }
-                default -> throw methodNotAllowed(method);
             }
         }
         if (first.equals("compatibility") && n >= 4 && path.get(1).equals("subjects") && path.get(3).equals("versions")
                 && n <= 5) {
-            allow(method, "POST");
+            AllowedMethods.require(method, "POST");
             String version = n == 5 ? path.get(4) : null;
             CompatibilityResult result = core.testCompatibility(path.get(2), version, schemaText(readBody(exchange)));
             ObjectNode answer = json.createObjectNode().put("is_compatible", result.compatible());
-            if ("true".equalsIgnoreCase(query.get("verbose"))) {
+            if (query.flag("verbose")) {
                 ArrayNode messages = answer.putArray("messages");
                 result.messages().forEach(messages::add);
             }
             return answer;
         }
-        throw new HttpError(404, 404, "HTTP 404 Not Found");
+        throw HttpException.notFound("HTTP 404 Not Found");
     }
 
     // --- request parsing ---
 
     private JsonNode readBody(HttpExchange exchange) throws IOException {
-        byte[] bytes;
-        try (InputStream in = exchange.getRequestBody()) {
-            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw new HttpError(413, 413, "Request body larger than " + MAX_BODY_BYTES + " bytes");
-        }
+        byte[] bytes = BodyReader.read(exchange, maxBodyBytes, "request body");
         if (bytes.length == 0) {
-            throw new HttpError(400, 400, "Request body is empty; a JSON object is expected");
+            throw HttpException.badRequest("Request body is empty; a JSON object is expected");
         }
         try {
             JsonNode body = json.readTree(bytes);
             if (body == null || !body.isObject()) {
-                throw new HttpError(400, 400, "Request body must be a JSON object");
+                throw HttpException.badRequest("Request body must be a JSON object");
             }
             return body;
         } catch (JsonProcessingException e) {
-            throw new HttpError(400, 400, "Malformed JSON in the request body: " + e.getOriginalMessage());
+            throw HttpException.badRequest("Malformed JSON in the request body: " + e.getOriginalMessage());
         }
     }
 
@@ -247,44 +242,6 @@ final class RegistryHttpHandler implements HttpHandler {
         }
     }
 
-    private static void allow(String method, String allowed) {
-        if (!method.equals(allowed)) {
-            throw methodNotAllowed(method);
-        }
-    }
-
-    private static HttpError methodNotAllowed(String method) {
-        return new HttpError(405, 405, "HTTP 405 Method " + method + " Not Allowed");
-    }
-
-    private static List<String> segments(String rawPath) {
-        List<String> out = new ArrayList<>();
-        if (rawPath == null) {
-            return out;
-        }
-        for (String s : rawPath.split("/")) {
-            if (!s.isEmpty()) {
-                // a path segment is not a form: '+' is a plus sign, not a space
-                out.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
-    }
-
-    private static Map<String, String> query(String rawQuery) {
-        Map<String, String> out = new HashMap<>();
-        if (rawQuery == null) {
-            return out;
-        }
-        for (String pair : rawQuery.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            out.put(key, value);
-        }
-        return out;
-    }
-
     // --- answers ---
 
     private ObjectNode registered(RegisteredSchema r) {
@@ -307,10 +264,6 @@ final class RegistryHttpHandler implements HttpHandler {
         return out;
     }
 
-    private ObjectNode error(int code, String message) {
-        return json.createObjectNode().put("error_code", code).put("message", message);
-    }
-
     /** The first of the registry's JSON types the client accepts; Confluent's v1 type by default. */
     static String responseType(String accept) {
         if (accept == null || accept.isBlank()) {
@@ -326,14 +279,5 @@ final class RegistryHttpHandler implements HttpHandler {
             }
         }
         return V1_JSON;
-    }
-
-    private void send(HttpExchange exchange, int status, String contentType, JsonNode body) throws IOException {
-        byte[] bytes = json.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 }
