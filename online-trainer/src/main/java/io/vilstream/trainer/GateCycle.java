@@ -3,13 +3,18 @@ package io.vilstream.trainer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 import io.vilstream.model.training.StepResult;
 import io.vilstream.schemas.avro.ModelVersion;
 import io.vilstream.trainer.config.TrainerConfig;
+import io.vilstream.trainer.gate.BestPromoted;
+import io.vilstream.trainer.gate.BestScore;
 import io.vilstream.trainer.gate.Evaluation;
 import io.vilstream.trainer.gate.Gate;
 import io.vilstream.trainer.gate.GateDecision;
+import io.vilstream.trainer.gate.RecallInterval;
+import io.vilstream.trainer.gate.RecordedBest;
 import io.vilstream.trainer.ingest.TrainerInput;
 import io.vilstream.trainer.lineage.LineageKeeper;
 import io.vilstream.trainer.lineage.ModelLineage;
@@ -23,10 +28,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gate's turn in the loop: when it is due (every N steps or T seconds, at once after a
- * divergence), it evaluates the candidate and the served version on the validation set, publishes
- * the verdict with the input offsets in one transaction, and acts on it: a promotion moves the
- * lineage on, a divergence or a run of rejections restarts training from the served weights.
- * A publication that fails (other than by fencing) is retried at the next gate.
+ * divergence), it scores the candidate, the served version and the best promoted version on the
+ * validation set, publishes the verdict with the input offsets in one transaction, and acts on it:
+ * a promotion moves the lineage on (and the best, if the candidate beat it), a divergence or a
+ * run of rejections restarts training from the served weights. A publication that fails (other
+ * than by fencing) is retried at the next gate.
  */
 final class GateCycle {
 
@@ -49,6 +55,7 @@ final class GateCycle {
     private long promotions;
     private long rejections;
     private long lastPublished;
+    private int noiseReportedFor = -1;
 
     GateCycle(TrainerConfig config, TrainerMetrics metrics, Gate gate, ValidationSet validation, LineageKeeper keeper,
               TrainerInput input, VersionPublisher publisher) {
@@ -112,10 +119,15 @@ final class GateCycle {
         ModelLineage lineage = keeper.lineage();
         Evaluation candidate = gate.evaluate(lineage.model(), validation.items(), validation.revision());
         Evaluation served = keeper.served().evaluate(gate, validation);
-        GateDecision decision = gate.decide(candidate, served, keeper.servedVersion(), diverged);
+        BestScore best = best(served);
+        reportNoise(candidate);
+        GateDecision decision = gate.decide(candidate, served, keeper.servedVersion(), best, diverged);
+        Map<String, Double> recorded = new LinkedHashMap<>(decision.metrics());
+        recorded.put(RecordedBest.FINGERPRINT, (double) gate.fingerprint(validation));
+        recorded.putAll(lossMetrics());
         Publication p;
         try {
-            p = publisher.publish(lineage.model(), lineage.head(), lineage.step(), decision, lossMetrics(),
+            p = publisher.publish(lineage.model(), lineage.head(), lineage.step(), decision, recorded,
                     lineage.newestEventTime(), input.committable(), input.groupMetadata());
         } catch (KafkaException | IllegalStateException e) {
             if (TrainingLoop.fenced(e)) {
@@ -137,7 +149,7 @@ final class GateCycle {
         if (decision.promote()) {
             promotions++;
             rejectionsInRow = 0;
-            keeper.promoted(v, p.checkpoint(), candidate);
+            keeper.promoted(v, p.checkpoint(), candidate, decision.newBest());
         } else {
             rejections++;
             rejectionsInRow++;
@@ -148,6 +160,49 @@ final class GateCycle {
             }
         }
         resetClock();
+    }
+
+    /**
+     * The best promoted version's score on the current validation set. The served version takes
+     * its place when it now scores higher (the set changed since the best was chosen) or when the
+     * best is known only by a score recorded on another set.
+     */
+    private BestScore best(Evaluation served) {
+        BestPromoted b = keeper.best();
+        OptionalDouble score = b.score(gate, validation);
+        if (score.isEmpty()) {
+            log.warn("the best promoted version, {}, is known only by a score recorded on another validation set (its "
+                    + "weights are no longer retained): served version {} is the best from now on; more "
+                    + "trainer.retention.versions keep the best's weights", b.version(), keeper.servedVersion());
+            keeper.servedIsBest();
+        } else if (b.version() != keeper.servedVersion() && served.score() > score.getAsDouble()) {
+            log.info("served version {} now scores above the best, version {}, on the validation set: it is the best",
+                    keeper.servedVersion(), b.version());
+            keeper.servedIsBest();
+        } else {
+            return new BestScore(b.version(), score.getAsDouble(), b.weights() != null);
+        }
+        return new BestScore(keeper.servedVersion(), served.score(), true);
+    }
+
+    /** Once per validation-set size: the interval of a score on that many items, when it is wider than the tolerance. */
+    private void reportNoise(Evaluation candidate) {
+        if (candidate.items() == noiseReportedFor) {
+            return;
+        }
+        noiseReportedFor = candidate.items();
+        RecallInterval ci = candidate.interval();
+        if (ci.width() > config.gateTolerance()) {
+            log.warn("validation set of {} items ({} renditions each): the 95% interval of the candidate's {} {} is "
+                            + "{}-{}, {} wide, wider than {} = {}; each version's score is only known to that width (the gate "
+                            + "scores all versions on the same items, so their differences are steadier)",
+                    ci.items(), candidate.renditions(), gate.metric().id(), fmt(ci.estimate()), fmt(ci.low()), fmt(ci.high()),
+                    fmt(ci.width()), TrainerConfig.GATE_TOLERANCE, config.gateTolerance());
+        }
+    }
+
+    private static String fmt(double v) {
+        return String.format(java.util.Locale.ROOT, "%.4f", v);
     }
 
     private void revert(String why) {

@@ -20,6 +20,7 @@ import io.vilstream.trainer.batch.PlannedBatch;
 import io.vilstream.trainer.batch.TrainedBatch;
 import io.vilstream.trainer.config.TrainerConfig;
 import io.vilstream.trainer.gate.Gate;
+import io.vilstream.trainer.gate.RecallInterval;
 import io.vilstream.trainer.ingest.ContentRouter;
 import io.vilstream.trainer.ingest.FreshItem;
 import io.vilstream.trainer.ingest.FreshQueue;
@@ -91,7 +92,7 @@ final class TrainingLoop implements Runnable {
         this.metrics = metrics;
         this.observer = observer;
         this.store = new ModelStore(config.kafkaSettings(), config.modelStoreTopics());
-        this.gate = new Gate(config.gateMetric(), config.gateTolerance());
+        this.gate = new Gate(config.gateMetric(), config.gateTolerance(), config.gateFloor(), config.validationRenditions());
         Map<String, Object> serde = config.kafkaSettings().serdeConfig();
         Deserializer<HardNegatives> hardNegativeDeserializer = AvroSerde.forValues(HardNegatives.class, serde).deserializer();
         Deserializer<ContentEvent> contentDeserializer = AvroSerde.forValues(ContentEvent.class, serde).deserializer();
@@ -151,6 +152,24 @@ final class TrainingLoop implements Runnable {
         keeper.startFollowing();
         phase = Phase.CATCHING_UP;
         log.info("trainer {} resumes at content offsets {}", config.instanceId(), input.describePositions());
+        warnIfValidationTooSmall();
+    }
+
+    /**
+     * Even a full validation set may not measure a score to within the tolerance: the 95% interval
+     * of a recall near one half on {@code trainer.validation.size} items is the widest it gets.
+     */
+    private void warnIfValidationTooSmall() {
+        RecallInterval widest = RecallInterval.widest(config.validationSize());
+        if (widest.width() > config.gateTolerance()) {
+            log.warn("gate: a recall measured on the {} validation items at most ({}) has a 95% interval up to {} wide, "
+                            + "wider than {} = {}: one version's score is not known to within the tolerance. All versions are "
+                            + "scored on the same items, so their comparison is steadier than that, and the floor ({} = {} below "
+                            + "the best promoted version) bounds any drift; a larger validation set narrows the interval",
+                    config.validationSize(), TrainerConfig.VALIDATION_SIZE, String.format(java.util.Locale.ROOT, "%.3f",
+                            widest.width()), TrainerConfig.GATE_TOLERANCE, config.gateTolerance(),
+                    TrainerConfig.GATE_FLOOR, config.gateFloor());
+        }
     }
 
     private void iterate() {

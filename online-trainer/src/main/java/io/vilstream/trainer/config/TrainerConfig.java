@@ -54,6 +54,8 @@ public final class TrainerConfig extends AbstractConfig {
     public static final String GATE_INTERVAL_MS = "trainer.gate.interval.ms";
     public static final String GATE_METRIC = "trainer.gate.metric";
     public static final String GATE_TOLERANCE = "trainer.gate.tolerance";
+    public static final String GATE_FLOOR = "trainer.gate.floor";
+    public static final String VALIDATION_RENDITIONS = "trainer.validation.renditions";
     public static final String GATE_REVERT_AFTER_REJECTIONS = "trainer.gate.revert.after.rejections";
     public static final String HARD_NEGATIVES_WARMUP_STEPS = "trainer.hard.negatives.warmup.steps";
     public static final String HARD_NEGATIVES_MAX = "trainer.hard.negatives.max";
@@ -97,6 +99,10 @@ public final class TrainerConfig extends AbstractConfig {
             .define(VALIDATION_SIZE, Type.INT, 500, Range.between(1, 1_000_000), Importance.HIGH,
                     "Validation items at most: the val-split items seen with the smallest SHA-256 of their id (the same "
                             + "set in every process, whatever the arrival order).")
+            .define(VALIDATION_RENDITIONS, Type.INT, 2, Range.between(1, 16), Importance.MEDIUM,
+                    "Image renditions of each validation item the gate scores as queries (the first N; an item with "
+                            + "fewer repeats its primary), recall averaged over them; 1 = the primary only. They are "
+                            + "decoded anyway: each costs one image pass per evaluation.")
             .define(VALIDATION_MIN_ITEMS, Type.INT, 5, Range.atLeast(2), Importance.MEDIUM,
                     "Validation items the gate needs; with fewer no version is published.")
             .define(GATE_INTERVAL_STEPS, Type.INT, 500, Range.atLeast(1), Importance.HIGH,
@@ -108,8 +114,12 @@ public final class TrainerConfig extends AbstractConfig {
                     "The gate's score: mean_recall (mean of R@1, R@5, R@10 in both directions), r10 or r1 (mean of "
                             + "both directions).")
             .define(GATE_TOLERANCE, Type.DOUBLE, 0.01, Range.between(0.0, 1.0), Importance.HIGH,
-                    "A candidate is promoted if its score >= the promoted version's score on the same validation set "
-                            + "minus this.")
+                    "A candidate is promoted only if its score >= the served version's score on the same validation "
+                            + "set minus this (and it clears the floor, " + GATE_FLOOR + ").")
+            .define(GATE_FLOOR, Type.DOUBLE, -1.0, new FloorValidator(), Importance.HIGH,
+                    "A candidate is promoted only if its score >= the score of the best version promoted so far in the "
+                            + "lineage (on the same validation set) minus this, so promotions cannot drift down by more "
+                            + "than this in all. -1 = the tolerance; else at least " + GATE_TOLERANCE + ".")
             .define(GATE_REVERT_AFTER_REJECTIONS, Type.INT, 2, Range.atLeast(0), Importance.MEDIUM,
                     "After this many rejections in a row training restarts from the promoted weights (0 = never; a "
                             + "diverged model always restarts).")
@@ -136,6 +146,22 @@ public final class TrainerConfig extends AbstractConfig {
             .define(STORE_TIMEOUT_MS, Type.LONG, 60_000L, Range.between(1000, 3_600_000), Importance.LOW,
                     "Timeout of reading the model topics (state, checkpoints).");
 
+    /** -1, or a score difference in [0, 1]. */
+    private static final class FloorValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            double v = (Double) value;
+            if (v != -1.0 && !(v >= 0 && v <= 1)) {
+                throw new ConfigException(name, value, "must be -1 (the tolerance) or in [0, 1]");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "-1 or [0.0,...,1.0]";
+        }
+    }
+
     private final TopicSet topics;
 
     public TrainerConfig(Map<?, ?> props) {
@@ -148,6 +174,12 @@ public final class TrainerConfig extends AbstractConfig {
         if (getInt(REPLAY_SIZE) < getInt(BATCH_SIZE)) {
             throw new ConfigException(REPLAY_SIZE, getInt(REPLAY_SIZE),
                     "must hold at least one batch (" + BATCH_SIZE + " = " + getInt(BATCH_SIZE) + ")");
+        }
+        double floor = getDouble(GATE_FLOOR);
+        if (floor >= 0 && floor < getDouble(GATE_TOLERANCE)) {
+            // below the tolerance the floor would decide alone and the tolerance would mean nothing
+            throw new ConfigException(GATE_FLOOR, floor, "must be -1 (the tolerance) or at least " + GATE_TOLERANCE
+                    + " = " + getDouble(GATE_TOLERANCE) + "; lower the tolerance instead");
         }
         if (getInt(VALIDATION_MIN_ITEMS) > getInt(VALIDATION_SIZE)) {
             throw new ConfigException(VALIDATION_MIN_ITEMS, getInt(VALIDATION_MIN_ITEMS),
@@ -265,6 +297,16 @@ public final class TrainerConfig extends AbstractConfig {
 
     public double gateTolerance() {
         return getDouble(GATE_TOLERANCE);
+    }
+
+    /** How far below the best promoted score a candidate may be ({@value #GATE_FLOOR}; -1 = the tolerance). */
+    public double gateFloor() {
+        double floor = getDouble(GATE_FLOOR);
+        return floor < 0 ? gateTolerance() : floor;
+    }
+
+    public int validationRenditions() {
+        return getInt(VALIDATION_RENDITIONS);
     }
 
     public int gateRevertAfterRejections() {

@@ -17,6 +17,8 @@ import io.vilstream.modelstore.ModelRegistryState;
 import io.vilstream.modelstore.ModelStore;
 import io.vilstream.schemas.avro.ModelVersion;
 import io.vilstream.trainer.config.TrainerConfig;
+import io.vilstream.trainer.gate.BestPromoted;
+import io.vilstream.trainer.gate.BestRecovery;
 import io.vilstream.trainer.gate.Evaluation;
 import io.vilstream.trainer.gate.ServedBaseline;
 import io.vilstream.trainer.metrics.TrainerMetrics;
@@ -24,11 +26,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where training descends from: the weights being trained ({@link ModelLineage}) and the served
- * version they are measured against ({@link ServedBaseline}). It starts them (version 0 from the
- * seed, or the served version at a restart), moves them on a promotion, restarts training from
- * the served weights after a divergence or repeated rejections, and follows the versions topic so
- * that a served version this trainer did not promote (an operator rollback) becomes the new start.
+ * Where training descends from: the weights being trained ({@link ModelLineage}), the served
+ * version they are measured against ({@link ServedBaseline}) and the best version promoted so far
+ * ({@link BestPromoted}, the gate's floor; often the served one itself). It starts them (version 0
+ * from the seed, or the served version at a restart, with the best its record names), moves them
+ * on a promotion, restarts training from the served weights after a divergence or repeated
+ * rejections, and follows the versions topic so that a served version this trainer did not
+ * promote (an operator rollback) becomes the new start, with the best as its record names it.
  */
 public final class LineageKeeper implements AutoCloseable {
 
@@ -45,6 +49,7 @@ public final class LineageKeeper implements AutoCloseable {
     private ModelFollower follower;
     private ModelLineage lineage;
     private ServedBaseline served;
+    private BestPromoted best;
     private long lastServedCheckNanos;
     private long unloadableServed = -1;
 
@@ -76,7 +81,7 @@ public final class LineageKeeper implements AutoCloseable {
                 .sorted(Comparator.comparingLong(ModelVersion::getVersion).reversed()).forEach(candidates::add);
         for (ModelVersion v : candidates) {
             try {
-                adopt(v, store.fetchCheckpoint(v, config.storeTimeout()));
+                adopt(v, store.fetchCheckpoint(v, config.storeTimeout()), state);
                 return;
             } catch (CheckpointUnavailableException | CheckpointException e) {
                 log.error("version {} cannot be resumed from: {}", v.getVersion(), e.getMessage());
@@ -116,7 +121,7 @@ public final class LineageKeeper implements AutoCloseable {
         log.warn("served version is now {} (training descended from {}): {}; training continues from {}", sv, ours,
                 current.get().getReason(), sv);
         try {
-            adopt(current.get(), store.fetchCheckpoint(current.get(), config.storeTimeout()));
+            adopt(current.get(), store.fetchCheckpoint(current.get(), config.storeTimeout()), s);
             return true;
         } catch (CheckpointUnavailableException | CheckpointException e) {
             unloadableServed = sv;
@@ -125,7 +130,7 @@ public final class LineageKeeper implements AutoCloseable {
         }
     }
 
-    private void adopt(ModelVersion v, byte[] checkpoint) throws CheckpointException {
+    private void adopt(ModelVersion v, byte[] checkpoint, ModelRegistryState state) throws CheckpointException {
         ModelLineage next = ModelLineage.resume(checkpoint, v.getVersion(), v.getNewestEventTime(), training);
         DualEncoder frozen;
         try {
@@ -137,8 +142,32 @@ public final class LineageKeeper implements AutoCloseable {
         replaceLineage(next);
         replaceServed(new ServedBaseline(v.getVersion(), frozen, checkpoint, v.getNewestEventTime(), null));
         takeTrainTags.get(); // the vocabulary came with the checkpoint
-        log.info("training continues from version {} (step {}, {} tags)", v.getVersion(), next.step(),
-                next.model().vocabulary().size());
+        recoverBest(v, state);
+        log.info("training continues from version {} (step {}, {} tags); gate floor under version {}", v.getVersion(),
+                next.step(), next.model().vocabulary().size(), best.version());
+    }
+
+    /** The best as the adopted version's record names it ({@link BestRecovery}). */
+    private void recoverBest(ModelVersion adopted, ModelRegistryState state) {
+        BestRecovery plan = BestRecovery.plan(adopted, state);
+        log.info("best promoted version: {}", plan.note());
+        switch (plan.kind()) {
+            case ADOPTED -> replaceBest(BestPromoted.measured(served));
+            case RECORDED -> replaceBest(BestPromoted.recorded(plan.recorded()));
+            case LOAD -> {
+                ModelVersion v = plan.record();
+                try {
+                    DualEncoder weights = DualEncoder.load(store.fetchCheckpoint(v, config.storeTimeout()));
+                    // no checkpoint kept: training never restarts from the best, only from the served version
+                    replaceBest(BestPromoted.measured(new ServedBaseline(v.getVersion(), weights, null,
+                            v.getNewestEventTime(), null)));
+                } catch (CheckpointUnavailableException | CheckpointException e) {
+                    log.warn("the best, version {}, does not load ({}): its recorded score stands in", v.getVersion(),
+                            e.getMessage());
+                    replaceBest(BestPromoted.recorded(plan.recorded()));
+                }
+            }
+        }
     }
 
     /** Version 0, once the content topic has been read: the seeded model with the tag vocabulary of the train items seen. */
@@ -148,15 +177,32 @@ public final class LineageKeeper implements AutoCloseable {
         replaceLineage(ModelLineage.initial(config.modelConfig(), vocabulary, config.modelSeed(), training));
         replaceServed(new ServedBaseline(0, DualEncoder.create(config.modelConfig(), vocabulary, config.modelSeed()),
                 null, null, null));
+        replaceBest(BestPromoted.measured(served));
         log.info("version 0 of {} built from seed {}: tag vocabulary of {} tags from {} train items", config.modelName(),
                 config.modelSeed(), vocabulary.size(), tags.size());
     }
 
-    /** The candidate was published as the promoted {@code version}: it is now served and later versions descend from it. */
-    public void promoted(ModelVersion version, byte[] checkpoint, Evaluation evaluation) {
+    /**
+     * The candidate was published as the promoted {@code version}: it is now served and later
+     * versions descend from it.
+     *
+     * @param newBest whether it scored above the best (it then becomes the best)
+     */
+    public void promoted(ModelVersion version, byte[] checkpoint, Evaluation evaluation, boolean newBest) {
         lineage.promoted(version.getVersion());
         replaceServed(new ServedBaseline(version.getVersion(), load(checkpoint), checkpoint,
                 version.getNewestEventTime(), evaluation));
+        if (newBest) {
+            replaceBest(BestPromoted.measured(served));
+        }
+    }
+
+    /**
+     * The served version becomes the best: it scores above the held best on the current validation
+     * set, or the best's recorded score cannot be compared with this set.
+     */
+    public void servedIsBest() {
+        replaceBest(BestPromoted.measured(served));
     }
 
     /** Training goes on from the served weights: after a divergence or repeated rejections. */
@@ -185,6 +231,11 @@ public final class LineageKeeper implements AutoCloseable {
         return served;
     }
 
+    /** The best version promoted so far in the lineage; null until there is a lineage. */
+    public BestPromoted best() {
+        return best;
+    }
+
     /** The served version training descends from (0 = the seeded initial model). */
     public long servedVersion() {
         return served == null ? 0 : served.version();
@@ -199,10 +250,24 @@ public final class LineageKeeper implements AutoCloseable {
     }
 
     private void replaceServed(ServedBaseline next) {
-        if (served != null) {
-            served.close();
-        }
+        ServedBaseline old = served;
         served = next;
+        closeUnlessHeld(old);
+    }
+
+    private void replaceBest(BestPromoted next) {
+        BestPromoted old = best;
+        best = next;
+        if (old != null) {
+            closeUnlessHeld(old.weights());
+        }
+    }
+
+    /** The best's weights are often the served version's own: closed only once neither holds them. */
+    private void closeUnlessHeld(ServedBaseline weights) {
+        if (weights != null && weights != served && (best == null || weights != best.weights())) {
+            weights.close();
+        }
     }
 
     private static DualEncoder load(byte[] checkpoint) {
@@ -215,7 +280,8 @@ public final class LineageKeeper implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {follower, lineage, served}) {
+        ServedBaseline bestWeights = best == null || best.weights() == served ? null : best.weights();
+        for (AutoCloseable c : new AutoCloseable[] {follower, lineage, served, bestWeights}) {
             if (c == null) {
                 continue;
             }

@@ -21,6 +21,7 @@ import io.vilstream.model.loss.ViewPair;
 import io.vilstream.model.training.StepResult;
 import io.vilstream.schemas.avro.ModelVersion;
 import io.vilstream.trainer.gate.GateDecision;
+import io.vilstream.trainer.gate.RecallInterval;
 
 /**
  * The trainer's meters ({@code vilstream.trainer.*}, Prometheus {@code vilstream_trainer_*}):
@@ -49,6 +50,12 @@ public final class TrainerMetrics {
     private final AtomicLong lastPromotionEpochSeconds = new AtomicLong();
     private final AtomicLong servedVersion = new AtomicLong();
     private final AtomicLong lineageStep = new AtomicLong();
+    private final AtomicDouble candidateScore = new AtomicDouble();
+    private final AtomicDouble candidateLow = new AtomicDouble();
+    private final AtomicDouble candidateHigh = new AtomicDouble();
+    private final AtomicDouble bestScore = new AtomicDouble();
+    private final AtomicDouble bestVersion = new AtomicDouble();
+    private final AtomicDouble threshold = new AtomicDouble();
     private final Deque<List<Meter.Id>> versionGauges = new ArrayDeque<>();
     private final int versionsShown;
 
@@ -75,6 +82,18 @@ public final class TrainerMetrics {
         Gauge.builder(P + "model.version", servedVersion, AtomicLong::get)
                 .description("The promoted version the trainer's weights descend from").register(registry);
         Gauge.builder(P + "lineage.step", lineageStep, AtomicLong::get).description("Training step of the current weights").register(registry);
+        String[] bounds = {"estimate", "ci95_low", "ci95_high"};
+        AtomicDouble[] values = {candidateScore, candidateLow, candidateHigh};
+        for (int i = 0; i < bounds.length; i++) {
+            Gauge.builder(P + "gate.candidate.score", values[i], x -> x.value).tag("bound", bounds[i])
+                    .description("The last candidate's gate score on the validation set and its 95% interval").register(registry);
+        }
+        Gauge.builder(P + "gate.best.score", bestScore, x -> x.value)
+                .description("Score of the best promoted version on the set the last candidate was scored on").register(registry);
+        Gauge.builder(P + "gate.best.version", bestVersion, x -> x.value)
+                .description("The best promoted version the last candidate was judged against").register(registry);
+        Gauge.builder(P + "gate.threshold", threshold, x -> x.value)
+                .description("The score the last candidate needed (served - tolerance, best - floor)").register(registry);
     }
 
     /** Gauges over the trainer's queues, read when scraped. */
@@ -133,6 +152,13 @@ public final class TrainerMetrics {
                     .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry)
                     .record(Duration.between(version.getNewestEventTime(), version.getCreatedAt()));
         }
+        RecallInterval ci = decision.candidate().interval();
+        candidateScore.value = ci.estimate();
+        candidateLow.value = ci.low();
+        candidateHigh.value = ci.high();
+        bestScore.value = decision.best().score();
+        bestVersion.value = decision.best().version();
+        threshold.value = decision.threshold();
         if (decision.promote()) {
             lastPromotionEpochSeconds.set(version.getCreatedAt().getEpochSecond());
             servedVersion.set(version.getVersion());

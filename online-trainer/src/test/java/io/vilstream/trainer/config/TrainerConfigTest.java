@@ -3,6 +3,9 @@ package io.vilstream.trainer.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -81,8 +84,42 @@ class TrainerConfigTest {
     }
 
     @Test
+    void theFloorUnderTheBestIsTheToleranceUnlessSetAndNeverTighterThanIt() {
+        TrainerConfig defaults = new TrainerConfig(minimal());
+        assertThat(defaults.gateFloor()).isEqualTo(0.01);
+        assertThat(defaults.validationRenditions()).isEqualTo(2);
+        Map<String, Object> loose = minimal();
+        loose.put(TrainerConfig.GATE_TOLERANCE, "1");
+        assertThat(new TrainerConfig(loose).gateFloor()).as("a tolerance of 1 still lets everything through").isEqualTo(1.0);
+        Map<String, Object> wider = minimal();
+        wider.put(TrainerConfig.GATE_FLOOR, "0.03");
+        assertThat(new TrainerConfig(wider).gateFloor()).isEqualTo(0.03);
+
+        Map<String, Object> tighter = minimal();
+        tighter.put(TrainerConfig.GATE_FLOOR, "0.005");
+        assertThatThrownBy(() -> new TrainerConfig(tighter)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(TrainerConfig.GATE_FLOOR).hasMessageContaining(TrainerConfig.GATE_TOLERANCE);
+        Map<String, Object> negative = minimal();
+        negative.put(TrainerConfig.GATE_FLOOR, "-0.5");
+        assertThatThrownBy(() -> new TrainerConfig(negative)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(TrainerConfig.GATE_FLOOR);
+        Map<String, Object> noRendition = minimal();
+        noRendition.put(TrainerConfig.VALIDATION_RENDITIONS, "0");
+        assertThatThrownBy(() -> new TrainerConfig(noRendition)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(TrainerConfig.VALIDATION_RENDITIONS);
+    }
+
+    @Test
     void theReferenceTableIsGeneratedFromTheDeclaration() {
         String table = ConfigDocs.markdown(TrainerConfig.CONFIG);
-        assertThat(table).contains("`trainer.gate.tolerance`", "`VILSTREAM_TRAINER_REPLAY_POLICY`", "`model.preset`");
+        assertThat(table).contains("`trainer.gate.tolerance`", "`trainer.gate.floor`", "`VILSTREAM_TRAINER_REPLAY_POLICY`",
+                "`model.preset`");
+    }
+
+    @Test
+    void theReadmeCarriesTheGeneratedTableUnchanged() throws IOException {
+        // regenerate with: ./vilstream trainer --describe-config (or ConfigDocs.markdown(TrainerConfig.CONFIG))
+        String readme = Files.readString(Path.of("README.md"));
+        assertThat(readme).contains(ConfigDocs.markdown(TrainerConfig.CONFIG));
     }
 }

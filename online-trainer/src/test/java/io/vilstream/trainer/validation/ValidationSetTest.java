@@ -39,4 +39,21 @@ class ValidationSetTest {
         assertThat(set.revision()).isGreaterThan(r);
         assertThat(set.size()).isEqualTo(4);
     }
+
+    @Test
+    void theFingerprintDependsOnTheContentNotTheArrivalOrderOrTheProcess() {
+        List<TrainingItem> items = new ArrayList<>(Items.ids("f", Split.VAL, 12).stream().map(Items::item).toList());
+        ValidationSet a = new ValidationSet(8);
+        items.forEach(a::offer);
+        Collections.shuffle(items, new Random(9));
+        ValidationSet b = new ValidationSet(8);
+        items.forEach(b::offer);
+        items.forEach(b::offer); // a second process may have counted more revisions
+        assertThat(b.revision()).isNotEqualTo(a.revision());
+        assertThat(b.fingerprint()).isEqualTo(a.fingerprint());
+
+        TrainingItem kept = a.items().get(0);
+        a.offer(new TrainingItem(kept.id(), kept.images(), "a new caption", kept.otherCaptions(), kept.tags(), kept.eventTime()));
+        assertThat(a.fingerprint()).as("an item's content changed").isNotEqualTo(b.fingerprint());
+    }
 }
