@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +64,7 @@ public final class GuardedHttpServer implements AutoCloseable {
         this.connections = new ThreadPoolExecutor(limits.connectionThreads(), limits.connectionThreads(), 0,
                 TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemonThreads(name + "-conn-"));
         this.workers = new ThreadPoolExecutor(limits.workerThreads(), limits.workerThreads(), 0,
-                TimeUnit.MILLISECONDS, limits.workerQueue() == 0 ? new java.util.concurrent.SynchronousQueue<>()
+                TimeUnit.MILLISECONDS, limits.workerQueue() == 0 ? new SynchronousQueue<>()
                         : new ArrayBlockingQueue<>(limits.workerQueue()), daemonThreads(name + "-worker-"));
         server.setExecutor(task -> connections.execute(watchdog.watched(task, ExchangeWatchdog.Phase.HEADERS, 0)));
     }

@@ -50,16 +50,6 @@ public final class HttpException extends RuntimeException {
         return new HttpException(503, message);
     }
 
-    /** The same refusal with an API-specific error code. */
-    public HttpException withCode(int errorCode) {
-        return new HttpException(status, errorCode, getMessage(), headers);
-    }
-
-    /** The same refusal with another message (an API's own wording). */
-    public HttpException withMessage(String message) {
-        return new HttpException(status, code, message, headers);
-    }
-
     public int status() {
         return status;
     }
