@@ -114,11 +114,15 @@ const MUTATIONS = [
   // issue 14 (2): KEDA watching a group or topic the encoder does not use
   ['an encoder application id KEDA does not watch', 'deploy/base/encoder.yaml', 'args: [encoder, --set, topics.prefix=$(VILSTREAM_TOPICS_PREFIX)]', 'args: [encoder, --set, topics.prefix=$(VILSTREAM_TOPICS_PREFIX), --set, encoder.application.id=vilstream-encoder-b]', /ScaledObject\/vilstream-encoder: consumerGroup vilstream-encoder is not the encoder's application id vilstream-encoder-b/],
   ['a topic prefix on the encoder only', 'deploy/base/encoder.yaml', 'topics.prefix=$(VILSTREAM_TOPICS_PREFIX)]', 'topics.prefix=staging.]', /topic vilstream.content.v1 is not the encoder's content topic staging.vilstream.content.v1/],
+  ['a lagThreshold the runbook does not give', 'deploy/components/keda/scaledobject.yaml', 'lagThreshold: "30000"', 'lagThreshold: "1000"', /lagThreshold 1000: docs\/OPERATIONS.md "Scaling" must give the same value/],
   // issue 14 (3): lag summed over restore consumers, the windowed max, or every topic
   ['lag of the restore consumers too', 'deploy/prometheus/alerts.yml', 'client_id=~".+-StreamThread-[0-9]+-consumer", ', 'client_id=~".+-consumer", ', /restricted to the Streams main consumers/],
   ['the windowed records_lag_max', 'deploy/prometheus/alerts.yml', 'sum(kafka_consumer_fetch_manager_records_lag{', 'sum(kafka_consumer_fetch_manager_records_lag_max{', /records_lag_max is not the consumer group's lag/],
   ['lag of every topic', 'deploy/prometheus/alerts.yml', ', topic="vilstream.content.v1"}) > 30000', '}) > 30000', /consumer lag without topic=/],
   ['lag of the deprecated underscore topic tag', 'deploy/grafana/dashboards/vilstream.json', 'topic=\\"vilstream.content.v1\\"})"', 'topic=\\"vilstream_content_v1\\"})"', /consumer lag of topic vilstream_content_v1, not the content topic/],
+  // issue 14 (6): the dashboard shipped for compose only
+  ['monitoring without the dashboard', 'deploy/components/monitoring/kustomization.yaml', '  - ../../grafana\n', '', /monitoring without the Grafana dashboard vilstream.json/],
+  ['a dashboard ConfigMap without the sidecar label', 'deploy/grafana/kustomization.yaml', '        grafana_dashboard: "1"\n', '', /monitoring without the Grafana dashboard vilstream.json/],
   // issue 14 (4): the health check asked 9401 whatever the service
   ['the health check asking the encoder\'s port for the trainer', 'deploy/docker/healthcheck.sh', 'trainer) port=$(metrics_port 9402)', 'trainer) port=$(metrics_port 9401)', /asks port 9401 for a trainer, whose default ops port is 9402/],
   ['the health check asking the metrics port before the retriever port', 'deploy/docker/healthcheck.sh', '[ -n "$port" ] || port="${VILSTREAM_RETRIEVER_PORT:-}"', 'port="${VILSTREAM_METRICS_PORT:-9401}"', /asks port 9401 for a retriever/],

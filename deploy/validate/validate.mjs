@@ -862,6 +862,9 @@ async function validateObjects(label, objects, secretsOutside) {
         if (m.topic !== enc.contentTopic) error(w, `topic ${m.topic} is not the encoder's content topic ${enc.contentTopic} (${enc.contentTopicFrom})`);
       }
       if (!/^\d+$/.test(m.lagThreshold ?? '')) error(w, 'lagThreshold must be a positive integer string');
+      else if (operations && !operations.includes(`| \`lagThreshold\` | ${Number(m.lagThreshold).toLocaleString('en-US')} records per replica`)) {
+        error(w, `lagThreshold ${m.lagThreshold}: docs/OPERATIONS.md "Scaling" must give the same value (| \`lagThreshold\` | ${Number(m.lagThreshold).toLocaleString('en-US')} records per replica ...)`);
+      }
       if (!/^\d+$/.test(m.activationLagThreshold ?? '')) error(w, 'activationLagThreshold must be set');
       if (m.bootstrapServersFromEnv && target) {
         const c = podTemplate(target).spec.containers[0];
@@ -951,6 +954,11 @@ async function validateKubernetes() {
       if (d && !d.spec.template.spec.affinity?.podAntiAffinity) error(`deploy/overlays/production: Deployment/${name}`, 'no podAntiAffinity');
     }
   }
+  // the Grafana dashboard ships with the monitoring component, from the file compose provisions
+  for (const [label, objects] of rendered) {
+    if (!objects.some((o) => o.kind === 'PrometheusRule')) continue;
+    checkDashboardConfigMaps(label, objects);
+  }
   const gpu = [...rendered.entries()].find(([l]) => l.includes('gpu'));
   if (!gpu) error('deploy/overlays', 'no GPU overlay');
   else for (const name of ['vilstream-encoder', 'vilstream-trainer']) {
@@ -958,6 +966,30 @@ async function validateKubernetes() {
     if (!d?.spec.template.spec.containers[0].resources?.limits?.['nvidia.com/gpu']) error(`${gpu[0]}: Deployment/${name}`, 'no nvidia.com/gpu limit');
   }
   return rendered;
+}
+
+// kubectl apply (client-side) stores the object in an annotation of at most 256 KiB
+const LAST_APPLIED_LIMIT = 262144;
+
+function checkDashboardConfigMaps(label, objects) {
+  const dir = path.join(DEPLOY, 'grafana/dashboards');
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
+  const cms = objects.filter((o) => o.kind === 'ConfigMap' && o.metadata?.labels?.grafana_dashboard !== undefined);
+  for (const f of files) {
+    const text = fs.readFileSync(path.join(dir, f), 'utf8');
+    const cm = cms.find((c) => (c.data ?? {})[f] !== undefined);
+    if (!cm) {
+      error(label, `monitoring without the Grafana dashboard ${f}: no ConfigMap labelled grafana_dashboard carries it (deploy/grafana/kustomization.yaml, included by components/monitoring)`);
+      continue;
+    }
+    const w = `${label}: ConfigMap/${cm.metadata.name}`;
+    if (cm.data[f] !== text) error(w, `${f} differs from deploy/grafana/dashboards/${f} (generate it from the file, do not copy it)`);
+    if (String(cm.metadata.labels.grafana_dashboard) !== '1') error(w, 'label grafana_dashboard must be "1" (the sidecar\'s default value)');
+    if (/-[a-z0-9]{10}$/.test(cm.metadata.name)) warn(w, 'a hashed name leaves the previous dashboard ConfigMap behind (same uid twice)');
+    const size = JSON.stringify(cm).length;
+    if (size > LAST_APPLIED_LIMIT * 0.9) error(w, `${size} bytes: too close to the ${LAST_APPLIED_LIMIT}-byte limit of kubectl apply's last-applied annotation`);
+  }
+  if (files.length && cms.length) ok(`${label}: Grafana dashboard ConfigMap(s) ${cms.map((c) => c.metadata.name).join(', ')} = deploy/grafana/dashboards`);
 }
 
 async function validateExampleSecrets(examples) {
