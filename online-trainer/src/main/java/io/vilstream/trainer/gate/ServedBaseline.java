@@ -4,9 +4,11 @@ import io.vilstream.model.towers.DualEncoder;
 import io.vilstream.trainer.validation.ValidationSet;
 
 /**
- * The served version as the gate sees it: its weights (frozen, loaded from its checkpoint, or
+ * A promoted version as the gate sees it: its weights (frozen, loaded from its checkpoint, or
  * the seeded version 0) and its evaluation on the current validation revision, computed once per
- * revision. Also what the trainer restarts from after rejections or a divergence.
+ * revision. The served one is also what the trainer restarts from after rejections or a
+ * divergence; the best promoted one ({@link BestPromoted}) is held the same way, often the very
+ * same object.
  */
 public final class ServedBaseline implements AutoCloseable {
 
@@ -17,7 +19,8 @@ public final class ServedBaseline implements AutoCloseable {
     private Evaluation evaluation;
 
     /**
-     * @param checkpoint the served version's checkpoint, or null for version 0 (rebuilt from the seed)
+     * @param checkpoint the version's checkpoint, or null for version 0 (rebuilt from the seed) and for
+     *                   a best that is not served (training never restarts from it)
      * @param newestEventTime event time of the newest item these weights were trained on, or null
      * @param known      an evaluation already made of these weights, or null
      */
@@ -44,7 +47,7 @@ public final class ServedBaseline implements AutoCloseable {
         return version;
     }
 
-    /** The served weights' checkpoint; null for version 0. */
+    /** The weights' checkpoint; null for version 0 (and a best that is not served). */
     public byte[] checkpoint() {
         return checkpoint;
     }
