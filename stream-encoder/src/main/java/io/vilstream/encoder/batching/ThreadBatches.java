@@ -65,6 +65,8 @@ public final class ThreadBatches<T> {
         private final List<Pending<T>> items = new ArrayList<>();
         /** Batches being encoded, oldest first: each completes with the work that hands its results to their tasks. */
         private final ArrayDeque<CompletableFuture<Runnable>> inFlight = new ArrayDeque<>();
+        /** No batch starts before this time: a failed batch's records wait for it, and so do the others. */
+        private long heldUntilMs = Long.MIN_VALUE;
 
         Batch(int maxInFlight) {
             this.maxInFlight = maxInFlight;
@@ -76,6 +78,16 @@ public final class ThreadBatches<T> {
 
         public synchronized int size() {
             return items.size();
+        }
+
+        /** Starts no batch before {@code untilMs} (a back-off after a failed batch). */
+        public synchronized void holdUntil(long untilMs) {
+            heldUntilMs = Math.max(heldUntilMs, untilMs);
+        }
+
+        /** True while a back-off holds every batch back. */
+        public synchronized boolean held(long nowMs) {
+            return nowMs < heldUntilMs;
         }
 
         /** True when the oldest pending item has waited at least {@code lingerMs}. */

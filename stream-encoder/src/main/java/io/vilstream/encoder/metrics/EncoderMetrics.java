@@ -28,6 +28,7 @@ public final class EncoderMetrics {
     private final Timer eventToOutput;
     private final Counter swaps;
     private final Counter loadFailures;
+    private final Counter encodeFailures;
     private final AtomicLong version = new AtomicLong(-1);
 
     private final String pipeline;
@@ -56,6 +57,9 @@ public final class EncoderMetrics {
                 .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(5)).tag("pipeline", pipeline).register(registry);
         this.swaps = Counter.builder("vilstream.encoder.model.swaps").description("model versions swapped in").tag("pipeline", pipeline).register(registry);
         this.loadFailures = Counter.builder("vilstream.encoder.model.load.failures").description("model versions that failed to load").tag("pipeline", pipeline).register(registry);
+        this.encodeFailures = Counter.builder("vilstream.encoder.encode.failures")
+                .description("records whose tower batch failed (live: sent to the DLQ; backfill: encoded again)")
+                .tag("pipeline", pipeline).register(registry);
         registry.gauge("vilstream.encoder.model.version", java.util.List.of(io.micrometer.core.instrument.Tag.of("pipeline", pipeline)), version);
     }
 
@@ -109,6 +113,15 @@ public final class EncoderMetrics {
 
     public void modelLoadFailed() {
         loadFailures.increment();
+    }
+
+    /** The towers failed on a batch of {@code records}. */
+    public void encodeFailed(int records) {
+        encodeFailures.increment(records);
+    }
+
+    public double encodeFailureCount() {
+        return encodeFailures.count();
     }
 
     public double dlqCount(String reason) {

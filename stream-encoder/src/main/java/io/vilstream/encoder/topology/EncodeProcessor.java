@@ -54,6 +54,9 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
 
     private static final Logger log = LoggerFactory.getLogger(EncodeProcessor.class);
 
+    /** How long a backfill's failed batch waits before its records are encoded again. */
+    static final long RETRY_BACKOFF_MS = 1000;
+
     static final String VIEW_IMAGE = "image";
     static final String VIEW_CAPTION = "caption";
 
@@ -132,8 +135,9 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, wallClock -> {
             batch.collect(false);
             // as many batches as workers are free for: full ones, and the partial one that is ripe
-            while (batch.canStart() && (batch.size() >= settings.batchSize()
-                    || batch.ripe(context.currentSystemTimeMs(), settings.lingerMs()))) {
+            long t = context.currentSystemTimeMs();
+            while (batch.canStart() && !batch.held(t)
+                    && (batch.size() >= settings.batchSize() || batch.ripe(t, settings.lingerMs()))) {
                 if (!startBatch()) {
                     break; // no model to encode with now: the records wait, and the next tick tries again
                 }
@@ -182,12 +186,13 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         BufferEntry entry = new BufferEntry(record.key(), record.value(), topic, meta.partition(), meta.offset(), record.timestamp());
         buffer.put(storeKey, entry);
         batch.add(this, new Buffered(storeKey, entry, valid, generation), context.currentSystemTimeMs());
-        if (batch.size() >= settings.batchSize()) {
+        if (batch.size() >= settings.batchSize() && !batch.held(context.currentSystemTimeMs())) {
             if (!batch.canStart()) {
                 batch.collect(true); // every worker busy with this thread's batches: wait for the oldest
             }
             boolean started = startBatch();
-            while (started && batch.canStart() && batch.size() >= settings.batchSize()) {
+            while (started && batch.canStart() && !batch.held(context.currentSystemTimeMs())
+                    && batch.size() >= settings.batchSize()) {
                 started = startBatch(); // a restored backlog: more full batches, as long as a worker is free
             }
         }
@@ -269,14 +274,7 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         try {
             lease = model.acquire(); // here, not on the worker: the version served when the batch starts
         } catch (IllegalStateException closed) {
-            List<ThreadBatches.Pending<Buffered>> back = new ArrayList<>(valid.size());
-            for (int i = 0; i < valid.size(); i++) {
-                ThreadBatches.Pending<Buffered> p = valid.get(i);
-                Buffered b = p.item();
-                back.add(new ThreadBatches.Pending<>(p.owner(), new Buffered(b.storeKey(), b.entry(), contents.get(i), b.generation()),
-                        p.bufferedAtMs()));
-            }
-            batch.putBack(back);
+            putBack(valid, contents);
             if (!modelUnavailable) {
                 modelUnavailable = true;
                 log.warn("no model to encode with ({}): {} records wait in their buffers", closed.getMessage(), batch.size());
@@ -346,8 +344,20 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
                 outcomes.add(new Outcome(b.storeKey(), records, sinks, e.getEventTime().toEpochMilli(), b.generation()));
             }
         } catch (RuntimeException ex) {
-            // a model failure must not lose the batch silently: each record goes to the DLQ with the cause
-            log.error("encoding a batch of {} failed", contents.size(), ex);
+            // a model failure must not lose the batch silently
+            metrics.encodeFailed(contents.size());
+            if (!settings.options().dlq()) {
+                // no DLQ to record them (a backfill): deleting them would leave the version's
+                // coverage incomplete for good, so they stay buffered and are encoded again
+                log.error("encoding a batch of {} failed; encoding its records again in {} ms", contents.size(),
+                        RETRY_BACKOFF_MS, ex);
+                return () -> {
+                    putBack(pending, contents);
+                    batch.holdUntil(context.currentSystemTimeMs() + RETRY_BACKOFF_MS); // not a hot loop of failures
+                };
+            }
+            // each record goes to the DLQ with the cause
+            log.error("encoding a batch of {} failed; its records go to the DLQ", contents.size(), ex);
             outcomes.clear();
             for (ThreadBatches.Pending<Buffered> p : pending) {
                 outcomes.add(rejection(p.item(), "encode", ex, "ENCODE_FAILED"));
@@ -358,6 +368,29 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
                 ((EncodeProcessor) pending.get(i).owner()).deliver(outcomes.get(i));
             }
         };
+    }
+
+    /**
+     * Puts records that could not be encoded now back at the head of this thread's batch (on the
+     * stream thread), with their decoded content; they are still in their buffer stores. Records
+     * of a task closed or revived since are left out: their store's next owner encodes them.
+     */
+    private void putBack(List<ThreadBatches.Pending<Buffered>> pending, List<ContentValidator.ValidContent> contents) {
+        List<ThreadBatches.Pending<Buffered>> back = new ArrayList<>(pending.size());
+        for (int i = 0; i < pending.size(); i++) {
+            ThreadBatches.Pending<Buffered> p = pending.get(i);
+            Buffered b = p.item();
+            if (((EncodeProcessor) p.owner()).owns(b)) {
+                back.add(new ThreadBatches.Pending<>(p.owner(), new Buffered(b.storeKey(), b.entry(), contents.get(i), b.generation()),
+                        p.bufferedAtMs()));
+            }
+        }
+        batch.putBack(back);
+    }
+
+    /** Whether {@code b} was buffered by this task's current generation. */
+    private boolean owns(Buffered b) {
+        return !closed && b.generation() == generation;
     }
 
     private Embedding embedding(ContentEvent e, Modality modality, String view, long version, float[] vector, Instant producedAt) {
