@@ -2,12 +2,15 @@ package io.vilstream.model.checkpoint;
 
 import java.util.List;
 
+import io.vilstream.model.backbone.BackboneSpec;
 import io.vilstream.model.config.ModelConfig;
 
 /**
  * Everything in a checkpoint besides the parameters: the architecture, the tokenizer and tag
  * vocabularies (the tokenizer is fully described by the config's hashing settings), the number
- * of logit scales, and the lineage of this set of weights.
+ * of logit scales, the lineage of this set of weights, and, for a model whose text side is a
+ * frozen pretrained encoder, exactly which one ({@code backbone}: artifact and model sha256;
+ * null otherwise), since the weights only make sense next to it.
  */
 public record CheckpointHeader(
         ModelConfig config,
@@ -17,7 +20,8 @@ public record CheckpointHeader(
         long version,
         Long parent,
         long trainingStep,
-        long createdAtMillis) {
+        long createdAtMillis,
+        BackboneSpec backbone) {
 
     public CheckpointHeader {
         tags = List.copyOf(tags);

@@ -21,6 +21,14 @@ import java.util.List;
  * @param textHeads      attention heads per layer
  * @param embeddingDim   the common embedding dimension d
  * @param sharedLogitScale one learned temperature for all loss terms instead of one per term
+ * @param textBackbone   a frozen pretrained text encoder ({@code BackboneSpec} id) whose sentence
+ *                       features replace the hashed text tower; null for the hashed tower (the
+ *                       hashed fields are then unused)
+ * @param textHead       with a backbone, what maps its features into the shared space:
+ *                       {@code none} (the backbone's space itself, LiT fully locked; needs
+ *                       embeddingDim = the backbone's width), {@code adapter} (the features plus a
+ *                       trained residual bottleneck that starts at zero; same width), or
+ *                       {@code linear} (a trained linear map to embeddingDim)
  */
 public record ModelConfig(
         String name,
@@ -35,7 +43,9 @@ public record ModelConfig(
         int textLayers,
         int textHeads,
         int embeddingDim,
-        boolean sharedLogitScale) {
+        boolean sharedLogitScale,
+        String textBackbone,
+        String textHead) {
 
     public static final String DEFAULT_NAME = "vilstream-dual";
 
@@ -50,24 +60,69 @@ public record ModelConfig(
         require(maxWords > 0 && maxFeaturesPerWord > 0, "maxWords and maxFeaturesPerWord must be positive");
         require(ngramMin >= 1 && ngramMax >= ngramMin, "need 1 <= ngramMin <= ngramMax");
         require(textLayers >= 0 && textHeads > 0 && textDim % textHeads == 0, "textDim must divide into textHeads");
+        if (textBackbone != null) {
+            require(TEXT_HEADS.contains(textHead), "textHead must be one of " + TEXT_HEADS + " with a text backbone, got " + textHead);
+        }
+    }
+
+    /** The text heads a backbone model may have (see the record's documentation). */
+    public static final List<String> TEXT_HEADS = List.of("none", "adapter", "linear");
+
+    /** Whether the text side is a frozen pretrained backbone rather than the hashed tower. */
+    public boolean hasTextBackbone() {
+        return textBackbone != null;
     }
 
     /** The CPU default: a 4-stage CNN on 64×64 images, hashed char n-grams, d = 256. */
     public static ModelConfig defaults() {
-        return new ModelConfig(DEFAULT_NAME, 64, List.of(32, 64, 128, 256), 1 << 15, 192, 12, 24, 3, 5, 1, 4, 256, false);
+        return hashed();
+    }
+
+    /** The text tower trained from scratch: hashed char n-grams, one attention layer, d = 256. */
+    public static ModelConfig hashed() {
+        return new ModelConfig(DEFAULT_NAME, 64, List.of(32, 64, 128, 256), 1 << 15, 192, 12, 24, 3, 5, 1, 4, 256, false,
+                null, null);
+    }
+
+    /**
+     * LiT on CPU: the frozen all-MiniLM-L6-v2 sentence encoder as the text side (d = 384, its
+     * own width), a 4-stage CNN on 64×64 images trained into its space.
+     */
+    public static ModelConfig minilm(String head) {
+        return new ModelConfig(DEFAULT_NAME, 64, List.of(32, 64, 128, 256), 1 << 15, 192, 12, 24, 3, 5, 1, 4, 384, false,
+                "all-minilm-l6-v2", head);
     }
 
     /** A small configuration for fast unit tests. */
     public static ModelConfig tiny() {
-        return new ModelConfig(DEFAULT_NAME, 32, List.of(8, 16), 4096, 32, 8, 12, 3, 4, 1, 2, 32, false);
+        return new ModelConfig(DEFAULT_NAME, 32, List.of(8, 16), 4096, 32, 8, 12, 3, 4, 1, 2, 32, false, null, null);
     }
+
+    /** The same architecture with another text side (for comparisons at equal image towers). */
+    public ModelConfig withTextBackbone(String backbone, String head, int dim) {
+        return new ModelConfig(name, imageSize, imageWidths, textBuckets, textDim, maxWords, maxFeaturesPerWord, ngramMin,
+                ngramMax, textLayers, textHeads, dim, sharedLogitScale, backbone, head);
+    }
+
+    /** The same architecture with other image stage widths. */
+    public ModelConfig withImageWidths(List<Integer> widths) {
+        return new ModelConfig(name, imageSize, widths, textBuckets, textDim, maxWords, maxFeaturesPerWord, ngramMin,
+                ngramMax, textLayers, textHeads, embeddingDim, sharedLogitScale, textBackbone, textHead);
+    }
+
+    /** The names {@link #preset} knows. */
+    public static final List<String> PRESETS = List.of("default", "hashed", "minilm", "minilm-adapter", "minilm-linear", "tiny");
 
     /** The named architectures services agree on through the {@code model.preset} key. */
     public static ModelConfig preset(String name) {
         return switch (name) {
             case "default" -> defaults();
+            case "hashed" -> hashed();
+            case "minilm" -> minilm("none");
+            case "minilm-adapter" -> minilm("adapter");
+            case "minilm-linear" -> minilm("linear");
             case "tiny" -> tiny();
-            default -> throw new IllegalArgumentException("unknown model preset '" + name + "' (default or tiny)");
+            default -> throw new IllegalArgumentException("unknown model preset '" + name + "' (one of " + PRESETS + ")");
         };
     }
 

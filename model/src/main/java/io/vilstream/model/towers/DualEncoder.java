@@ -17,6 +17,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
+import io.vilstream.model.backbone.BackboneSpec;
+import io.vilstream.model.backbone.TextBackbone;
 import io.vilstream.model.checkpoint.CheckpointException;
 import io.vilstream.model.checkpoint.CheckpointFormat;
 import io.vilstream.model.checkpoint.CheckpointHeader;
@@ -40,6 +42,7 @@ public final class DualEncoder implements AutoCloseable {
     private final ModelConfig config;
     private final TagVocabulary vocabulary;
     private final HashingTokenizer tokenizer;
+    private final TextBackbone backbone;
     private final NDManager manager;
     private final DualEncoderBlock block;
     private final long version;
@@ -51,6 +54,7 @@ public final class DualEncoder implements AutoCloseable {
         this.config = config;
         this.vocabulary = vocabulary;
         this.tokenizer = new HashingTokenizer(config);
+        this.backbone = config.hasTextBackbone() ? TextBackbone.shared(BackboneSpec.byId(config.textBackbone())) : null;
         this.manager = DjlRuntime.engine().newBaseManager();
         this.block = new DualEncoderBlock(config, vocabulary.size(), scaleCount);
         this.version = version;
@@ -79,6 +83,7 @@ public final class DualEncoder implements AutoCloseable {
     public static DualEncoder load(byte[] checkpoint) throws CheckpointException {
         CheckpointFormat.Parts parts = CheckpointFormat.read(checkpoint);
         CheckpointHeader h = parts.header();
+        checkBackbone(h);
         DualEncoder model;
         try {
             model = new DualEncoder(h.config(), new TagVocabulary(h.tags()), h.scaleCount(), h.version(),
@@ -96,6 +101,29 @@ public final class DualEncoder implements AutoCloseable {
             model.close();
             throw new CheckpointException(CheckpointException.Reason.INCOMPATIBLE,
                     "checkpoint parameters do not fit the architecture in its header: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A checkpoint trained against a text backbone is only meaningful next to the very same
+     * weights: refuse one that names other weights (or none) before building anything.
+     */
+    static void checkBackbone(CheckpointHeader h) throws CheckpointException {
+        if (h.config() == null || !h.config().hasTextBackbone()) {
+            return;
+        }
+        BackboneSpec here;
+        try {
+            here = BackboneSpec.byId(h.config().textBackbone());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(CheckpointException.Reason.INCOMPATIBLE, "checkpoint v" + h.version()
+                    + " needs a text backbone this build does not have: " + e.getMessage(), e);
+        }
+        if (h.backbone() == null || !here.sha256().equals(h.backbone().sha256())) {
+            throw new CheckpointException(CheckpointException.Reason.INCOMPATIBLE, "checkpoint v" + h.version()
+                    + " was trained against text backbone "
+                    + (h.backbone() == null ? "(unrecorded)" : h.backbone().describe())
+                    + ", but this process has " + here.describe() + "; its text embeddings would be in another space");
         }
     }
 
@@ -122,7 +150,7 @@ public final class DualEncoder implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         CheckpointHeader header = new CheckpointHeader(config, vocabulary.tags(), block.scaleCount(), config.name(),
-                newVersion, newParent, step, System.currentTimeMillis());
+                newVersion, newParent, step, System.currentTimeMillis(), backbone == null ? null : backbone.spec());
         return CheckpointFormat.write(header, params.toByteArray());
     }
 
@@ -215,10 +243,35 @@ public final class DualEncoder implements AutoCloseable {
         return m.create(buf, new Shape(images.size(), 3, s, s));
     }
 
-    /** {@code [B, W, G]} hashed feature ids. */
+    /** The text side's input: {@code [B, F]} backbone features, or {@code [B, W, G]} hashed feature ids. */
     public NDArray textBatch(NDManager m, List<String> texts) {
+        if (backbone != null) {
+            return textFeatures(m, texts);
+        }
         long[] ids = tokenizer.encodeBatch(texts);
         return m.create(LongBuffer.wrap(ids), new Shape(texts.size(), tokenizer.maxWords(), tokenizer.maxFeatures()));
+    }
+
+    /** {@code [B, F]} frozen backbone features (cached per distinct text). */
+    public NDArray textFeatures(NDManager m, List<String> texts) {
+        float[][] rows = backbone.embed(texts);
+        int f = backbone.dim();
+        FloatBuffer buf = FloatBuffer.allocate(rows.length * f);
+        for (float[] r : rows) {
+            buf.put(r);
+        }
+        buf.flip();
+        return m.create(buf, new Shape(rows.length, f));
+    }
+
+    /** Whether the text side is a frozen pretrained backbone (its features cached per text). */
+    public boolean hasTextBackbone() {
+        return backbone != null;
+    }
+
+    /** The frozen text backbone, or null for the hashed tower. */
+    public TextBackbone textBackbone() {
+        return backbone;
     }
 
     /** {@code [B, W, G]} from already tokenised rows. */

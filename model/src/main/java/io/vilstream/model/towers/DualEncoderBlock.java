@@ -11,6 +11,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import io.vilstream.model.backbone.BackboneSpec;
 import io.vilstream.model.config.ModelConfig;
 
 /**
@@ -39,6 +40,8 @@ public final class DualEncoderBlock extends AbstractBlock {
     private final Linear imageProjection;
     private final TextTower textTower;
     private final Linear textProjection;
+    private final TextHead textHead;
+    private final int backboneDim;
     private final Linear tagHead;
     private final Parameter logitScales;
 
@@ -49,9 +52,19 @@ public final class DualEncoderBlock extends AbstractBlock {
         this.scaleCount = scaleCount;
         this.imageTower = addChildBlock("image", new ImageTower(config.imageWidths()));
         this.imageProjection = addChildBlock("imageProjection", Linear.builder().setUnits(config.embeddingDim()).build());
-        this.textTower = addChildBlock("text", new TextTower(config.textBuckets(), config.textDim(),
-                config.textLayers(), config.textHeads()));
-        this.textProjection = addChildBlock("textProjection", Linear.builder().setUnits(config.embeddingDim()).build());
+        if (config.hasTextBackbone()) {
+            // the backbone itself is frozen and lives outside the block (TextBackbone): only the head learns
+            this.backboneDim = BackboneSpec.byId(config.textBackbone()).dim();
+            this.textTower = null;
+            this.textProjection = null;
+            this.textHead = addChildBlock("textHead", new TextHead(config.textHead(), backboneDim, config.embeddingDim()));
+        } else {
+            this.backboneDim = 0;
+            this.textTower = addChildBlock("text", new TextTower(config.textBuckets(), config.textDim(),
+                    config.textLayers(), config.textHeads()));
+            this.textProjection = addChildBlock("textProjection", Linear.builder().setUnits(config.embeddingDim()).build());
+            this.textHead = null;
+        }
         this.tagHead = addChildBlock("tagger", Linear.builder().setUnits(this.tagCount).build());
         this.logitScales = addParameter(Parameter.builder()
                 .setName("logitScales")
@@ -66,7 +79,7 @@ public final class DualEncoderBlock extends AbstractBlock {
     public void initialize(NDManager manager) {
         initialize(manager, DataType.FLOAT32,
                 new Shape(1, 3, config.imageSize(), config.imageSize()),
-                new Shape(1, config.maxWords(), config.maxFeaturesPerWord()));
+                textInputShape(1));
     }
 
     /** {@code [B, 3, S, S]} → {@code [B, C]}: what the projection and the tagger read. */
@@ -84,9 +97,18 @@ public final class DualEncoderBlock extends AbstractBlock {
         return tagHead.forward(ps, new NDList(features), training).singletonOrThrow();
     }
 
-    /** {@code [B, W, G]} ids → {@code [B, d]}, L2-normalised. */
-    public NDArray textEmbedding(ParameterStore ps, NDArray ids, boolean training) {
-        NDArray h = textTower.forward(ps, new NDList(ids), training).singletonOrThrow();
+    /** The text side's input for a batch: {@code [B, W, G]} hashed ids, or {@code [B, F]} backbone features. */
+    public Shape textInputShape(long batch) {
+        return config.hasTextBackbone() ? new Shape(batch, backboneDim)
+                : new Shape(batch, config.maxWords(), config.maxFeaturesPerWord());
+    }
+
+    /** {@code [B, W, G]} ids (or {@code [B, F]} backbone features) → {@code [B, d]}, L2-normalised. */
+    public NDArray textEmbedding(ParameterStore ps, NDArray input, boolean training) {
+        if (textHead != null) {
+            return l2(textHead.forward(ps, new NDList(input), training).singletonOrThrow());
+        }
+        NDArray h = textTower.forward(ps, new NDList(input), training).singletonOrThrow();
         return l2(textProjection.forward(ps, new NDList(h), training).singletonOrThrow());
     }
 
@@ -130,9 +152,13 @@ public final class DualEncoderBlock extends AbstractBlock {
         imageTower.initialize(manager, dataType, inputShapes[0]);
         Shape imgFeat = imageTower.getOutputShapes(new Shape[] {inputShapes[0]})[0];
         imageProjection.initialize(manager, dataType, imgFeat);
-        textTower.initialize(manager, dataType, inputShapes[1]);
-        Shape txtFeat = textTower.getOutputShapes(new Shape[] {inputShapes[1]})[0];
-        textProjection.initialize(manager, dataType, txtFeat);
+        if (textHead != null) {
+            textHead.initialize(manager, dataType, inputShapes[1]);
+        } else {
+            textTower.initialize(manager, dataType, inputShapes[1]);
+            Shape txtFeat = textTower.getOutputShapes(new Shape[] {inputShapes[1]})[0];
+            textProjection.initialize(manager, dataType, txtFeat);
+        }
         // the tagger last: its size depends on the tag vocabulary, and drawing its random
         // weights after the towers' keeps version 0's embeddings the same whatever the
         // vocabulary (an encoder seeding version 0 without data agrees with the trainer)

@@ -218,7 +218,7 @@ public final class ContrastiveTrainer {
                 }
                 NDArray zNegI = m > 0 ? rows(imgEmb, off, m) : null;
 
-                NDArray txtEmb = block.textEmbedding(ps, model.textBatchFromIds(sm, featureDropout(texts)), true);
+                NDArray txtEmb = block.textEmbedding(ps, textInput(sm, texts), true);
                 off = 0;
                 NDArray zT = rows(txtEmb, off, n);
                 off += n;
@@ -280,6 +280,15 @@ public final class ContrastiveTrainer {
             step++;
         }
         return new StepResult(step, total, terms, model.logitScales(), m, lr, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * The text side's training input: the frozen backbone's cached features, or hashed ids with
+     * features hidden at random (feature dropout teaches the hashed tower to read words from
+     * their n-grams; a frozen backbone has nothing to learn there).
+     */
+    private NDArray textInput(NDManager sm, List<String> texts) {
+        return model.hasTextBackbone() ? model.textFeatures(sm, texts) : model.textBatchFromIds(sm, featureDropout(texts));
     }
 
     /** Tokenises training texts and hides features at random (ViewSampler.Settings: feature dropout). */

@@ -52,6 +52,30 @@ public record TrainingConfig(
                 300, 32, 5, 0.3f, seed);
     }
 
+    /**
+     * The defaults for a model: a frozen text backbone gets whole captions and a bounded number of
+     * keyword phrases per item (each distinct text costs it a transformer pass, then nothing) and the
+     * drawing-style image augmentation on both image views.
+     */
+    public static TrainingConfig forModel(io.vilstream.model.config.ModelConfig model, long seed, int totalSteps) {
+        TrainingConfig c = defaults(seed, totalSteps);
+        if (!model.hasTextBackbone()) {
+            return c;
+        }
+        return c.withViews(c.views().withPhraseVariants(8).withoutWordDropout())
+                .withAugmentation(ImageAugmenter.Settings.drawings(), ImageAugmenter.Settings.drawings());
+    }
+
+    public TrainingConfig withAugmentation(ImageAugmenter.Settings textSide, ImageAugmenter.Settings imageSide) {
+        return new TrainingConfig(batchSize, schedule, weightDecay, weights, views, textSide, imageSide,
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed);
+    }
+
+    public TrainingConfig withWeightDecay(float wd) {
+        return new TrainingConfig(batchSize, schedule, wd, weights, views, textSideAugment, imageSideAugment,
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed);
+    }
+
     public TrainingConfig withWeights(LossWeights w) {
         return new TrainingConfig(batchSize, schedule, weightDecay, w, views, textSideAugment, imageSideAugment,
                 hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed);

@@ -56,7 +56,8 @@ public final class ViewSampler {
         String text2;
         if (!item.tags().isEmpty() && rng.nextDouble() < settings.keywordPhraseProbability()) {
             // a phrase of the item's own keywords: ties the caption's words to the words producers use
-            text2 = joinShuffled(item.tags(), 2 + rng.nextInt(Math.max(1, settings.maxTags() - 1)), rng);
+            SplittableRandom r = phraseRandom(item, 1, rng);
+            text2 = joinShuffled(item.tags(), 2 + r.nextInt(Math.max(1, settings.maxTags() - 1)), r);
         } else if (captions.size() > 1) {
             int u = (t + 1 + rng.nextInt(captions.size() - 1)) % captions.size();
             text2 = dropWords(captions.get(u), settings.captionWordDropout(), rng);
@@ -65,8 +66,23 @@ public final class ViewSampler {
         }
 
         List<String> tags = item.tags().isEmpty() ? generatedTags : item.tags();
-        String tagText = tags == null || tags.isEmpty() ? null : joinShuffled(tags, settings.maxTags(), rng);
+        String tagText = tags == null || tags.isEmpty() ? null
+                : joinShuffled(tags, settings.maxTags(), tags == generatedTags ? rng : phraseRandom(item, 2, rng));
         return new ItemViews(image, image2, text, text2, tagText);
+    }
+
+    /**
+     * The generator a keyword phrase is drawn with: the step's own, or, with
+     * {@code phraseVariants} set, one of that many fixed generators per item and kind, so an item
+     * has at most that many distinct phrases (what a frozen text backbone encodes once each and
+     * then serves from its cache).
+     */
+    private SplittableRandom phraseRandom(TrainingItem item, int kind, SplittableRandom rng) {
+        if (settings.phraseVariants() <= 0) {
+            return rng;
+        }
+        long variant = rng.nextInt(settings.phraseVariants());
+        return new SplittableRandom(item.id().hashCode() * 0x9E3779B97F4A7C15L + kind * 1_000_003L + variant);
     }
 
     static String dropWords(String text, float p, SplittableRandom rng) {
@@ -109,17 +125,46 @@ public final class ViewSampler {
      *                                  text, so the tower learns to read words from their n-grams
      *                                  alone — as it must for words it never saw
      * @param ngramFeatureDropout       how often one character n-gram feature is hidden
+     * @param phraseVariants            distinct keyword phrases (and tag sequences) per item at
+     *                                  most; 0 = a fresh random phrase every time
      */
     public record Settings(float primaryCaptionProbability, float captionWordDropout, float secondViewWordDropout,
                            int maxTags, float keywordPhraseProbability, float wordFeatureDropout,
-                           float ngramFeatureDropout) {
+                           float ngramFeatureDropout, int phraseVariants) {
         public static Settings defaults() {
-            return new Settings(0.7f, 0.1f, 0.3f, 8, 0.3f, 0.25f, 0.1f);
+            return new Settings(0.7f, 0.1f, 0.3f, 8, 0.3f, 0.25f, 0.1f, 0);
         }
 
         /** Without keyword phrases and feature dropout: the text views as first built (for comparisons). */
         public Settings withoutTextAugmentation() {
-            return new Settings(primaryCaptionProbability, captionWordDropout, secondViewWordDropout, maxTags, 0f, 0f, 0f);
+            return new Settings(primaryCaptionProbability, captionWordDropout, secondViewWordDropout, maxTags, 0f, 0f, 0f,
+                    phraseVariants);
+        }
+
+        /**
+         * For a frozen text backbone, which costs a transformer pass per distinct text: at most
+         * {@code variants} keyword phrases per item, so after the first epochs every text view is
+         * a cache hit.
+         */
+        public Settings withPhraseVariants(int variants) {
+            return new Settings(primaryCaptionProbability, captionWordDropout, secondViewWordDropout, maxTags,
+                    keywordPhraseProbability, wordFeatureDropout, ngramFeatureDropout, variants);
+        }
+
+        public Settings withKeywordPhraseProbability(float p) {
+            return new Settings(primaryCaptionProbability, captionWordDropout, secondViewWordDropout, maxTags,
+                    p, wordFeatureDropout, ngramFeatureDropout, phraseVariants);
+        }
+
+        /** Whole captions only: no word dropout on T or T′ (a frozen backbone reads whole names best). */
+        public Settings withoutWordDropout() {
+            return new Settings(primaryCaptionProbability, 0f, 0f, maxTags,
+                    keywordPhraseProbability, wordFeatureDropout, ngramFeatureDropout, phraseVariants);
+        }
+
+        public Settings withPrimaryCaptionProbability(float p) {
+            return new Settings(p, captionWordDropout, secondViewWordDropout, maxTags,
+                    keywordPhraseProbability, wordFeatureDropout, ngramFeatureDropout, phraseVariants);
         }
     }
 }
