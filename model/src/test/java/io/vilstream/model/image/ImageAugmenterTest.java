@@ -59,4 +59,62 @@ class ImageAugmenterTest {
         }
         return img;
     }
+
+    @Test
+    void drawingsRepaintOnlyTheWhiteBackground() {
+        // a red square on white
+        float[] img = redSquareOnWhite();
+        float[] out = img.clone();
+        ImageAugmenter.background(out, S, new SplittableRandom(3));
+        int plane = S * S;
+        int centre = (S / 2) * S + S / 2;
+        assertThat(new float[] {out[centre], out[plane + centre], out[2 * plane + centre]}).containsExactly(1f, 0f, 0f);
+        assertThat(new float[] {out[0], out[plane], out[2 * plane]}).isNotEqualTo(new float[] {1f, 1f, 1f});
+    }
+
+    @Test
+    void drawingsKeepColourThroughRotationZoomAndJitter() {
+        ImageAugmenter aug = new ImageAugmenter(ImageAugmenter.Settings.drawings());
+        assertThat(aug.settings().hue()).isZero();
+        assertThat(aug.settings().grayscaleProbability()).isZero();
+        int plane = S * S;
+        for (int seed = 0; seed < 50; seed++) {
+            float[] out = aug.augment(redSquareOnWhite(), S, new SplittableRandom(seed));
+            // the most saturated pixel is still red: rotation, zoom and jitter move and light it, never recolour it
+            int best = 0;
+            float bestSat = -1;
+            for (int i = 0; i < plane; i++) {
+                float sat = out[i] - Math.max(out[plane + i], out[2 * plane + i]);
+                if (sat > bestSat) {
+                    bestSat = sat;
+                    best = i;
+                }
+            }
+            assertThat(bestSat).as("seed %d", seed).isGreaterThan(0.3f);
+            assertThat(out[best]).isGreaterThan(out[plane + best]);
+        }
+    }
+
+    @Test
+    void noRotationAndNoZoomIsTheIdentity() {
+        ImageAugmenter.Settings none = ImageAugmenter.Settings.none();
+        ImageAugmenter.Settings still = new ImageAugmenter.Settings(1f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.1f, 0.1f, 0f, 1e-9f, 1f, 0f);
+        float[] img = gradient();
+        float[] out = new ImageAugmenter(still).rotateAndZoom(img, S, new SplittableRandom(1));
+        assertThat(out).containsExactly(img, org.assertj.core.data.Offset.offset(1e-4f));
+        assertThat(new ImageAugmenter(none).augment(img, S, new SplittableRandom(1))).containsExactly(img);
+    }
+
+    private static float[] redSquareOnWhite() {
+        int plane = S * S;
+        float[] img = new float[3 * plane];
+        java.util.Arrays.fill(img, 1f);
+        for (int y = S / 4; y < 3 * S / 4; y++) {
+            for (int x = S / 4; x < 3 * S / 4; x++) {
+                img[plane + y * S + x] = 0f;
+                img[2 * plane + y * S + x] = 0f;
+            }
+        }
+        return img;
+    }
 }
