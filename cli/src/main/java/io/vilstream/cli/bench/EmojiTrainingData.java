@@ -29,6 +29,50 @@ public record EmojiTrainingData(EmojiDataset.Source source, List<TrainingItem> t
                 decodeAll(ds.items(Split.VAL), decoder), decodeAll(ds.items(Split.TEST), decoder));
     }
 
+    /**
+     * The held-out-rendition protocol: training items keep only the other vendors' renditions;
+     * the returned evaluation sets have the held-out vendor's rendition as their only image, for
+     * the train items (queried against all train names) and the test items (against the test names).
+     * Renditions are in vendor order on every item ({@code ContentEvents}), so the vendor's index
+     * picks the same drawing set on all of them.
+     */
+    public HeldOut holdOut(io.vilstream.datasets.item.Vendor vendor) {
+        int index = vendor.ordinal();
+        List<TrainingItem> trainOthers = new ArrayList<>();
+        List<TrainingItem> trainQueries = new ArrayList<>();
+        List<TrainingItem> testQueries = new ArrayList<>();
+        for (TrainingItem it : train) {
+            if (it.images().size() <= index) {
+                continue; // an item without that vendor's drawing says nothing about it
+            }
+            List<float[]> others = new ArrayList<>(it.images());
+            others.remove(index);
+            if (!others.isEmpty()) {
+                trainOthers.add(withImages(it, others));
+            }
+            trainQueries.add(withImages(it, List.of(it.images().get(index))));
+        }
+        for (TrainingItem it : test) {
+            if (it.images().size() > index) {
+                testQueries.add(withImages(it, List.of(it.images().get(index))));
+            }
+        }
+        return new HeldOut(vendor.id(), new EmojiTrainingData(source, trainOthers, val, test), trainQueries, testQueries);
+    }
+
+    private static TrainingItem withImages(TrainingItem it, List<float[]> images) {
+        return new TrainingItem(it.id(), images, it.caption(), it.otherCaptions(), it.tags(), it.eventTime());
+    }
+
+    /**
+     * @param training     the data to train on (train items without the held-out vendor)
+     * @param trainQueries train items with only the held-out vendor's drawing
+     * @param testQueries  test items with only the held-out vendor's drawing
+     */
+    public record HeldOut(String vendor, EmojiTrainingData training, List<TrainingItem> trainQueries,
+                          List<TrainingItem> testQueries) {
+    }
+
     /** Decodes dataset items through the ContentEvent mapping, as the stream sees them. */
     public static List<TrainingItem> decodeAll(List<EmojiItem> items, ImageDecoder decoder) {
         List<TrainingItem> out = new ArrayList<>(items.size());

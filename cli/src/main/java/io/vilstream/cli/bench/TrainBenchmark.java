@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import io.vilstream.model.config.ModelConfig;
 import io.vilstream.model.eval.Recall;
@@ -23,22 +24,49 @@ import io.vilstream.model.views.TrainingItem;
 
 /**
  * {@code vilstream bench train}: trains from scratch on the train split under a budget and
- * evaluates on the test split (unseen emoji): Recall@1/5/10 both ways and the tagger's P@5/R@5.
- * With the ablation it runs single-view (I,T), multi-view without the tag view, and full
- * multi-view at the same budget over several seeds and reports the means.
+ * evaluates on the test split (unseen emoji): Recall@1/5/10 both ways and the tagger's P@5/R@5,
+ * mean and spread over seeds. Variants (the ablation: view pairs, text sides, heads) run at the
+ * same budget. With a held-out vendor it trains on the other vendors' drawings only, then also
+ * queries with the held-out drawings against all train names and against the test names.
  */
 public final class TrainBenchmark {
 
-    /** A variant's name in the JSON and its loss weights. */
-    public record Variant(String name, LossWeights weights) {
+    /**
+     * A variant: its name in the table and the JSON, and what it changes from the base
+     * model architecture and training configuration.
+     */
+    public record Variant(String name, UnaryOperator<ModelConfig> model, UnaryOperator<TrainingConfig> training) {
+
+        static Variant weights(String name, LossWeights w) {
+            return new Variant(name, m -> m, t -> t.withWeights(w));
+        }
     }
 
-    public static final Variant SINGLE_VIEW = new Variant("single_view", LossWeights.singleView());
-    public static final Variant MULTI_VIEW_NO_TAGS = new Variant("multi_view_no_tags", LossWeights.multiViewNoTags());
-    public static final Variant MULTI_VIEW = new Variant("multi_view", LossWeights.multiView());
+    public static final Variant SINGLE_VIEW = Variant.weights("single_view", LossWeights.singleView());
+    public static final Variant MULTI_VIEW_NO_TAGS = Variant.weights("multi_view_no_tags", LossWeights.multiViewNoTags());
+    public static final Variant MULTI_VIEW = Variant.weights("multi_view", LossWeights.multiView());
 
-    /** One run's outcome. */
-    public record Run(String variant, long seed, RetrievalMetrics test, TaggerMetrics tagger, long steps, double seconds) {
+    /** Every variant by name: {@code --variants} picks from these. */
+    public static final Map<String, Variant> CATALOGUE = catalogue();
+
+    private static Map<String, Variant> catalogue() {
+        Map<String, Variant> c = new LinkedHashMap<>();
+        for (Variant v : List.of(SINGLE_VIEW, MULTI_VIEW_NO_TAGS, MULTI_VIEW)) {
+            c.put(v.name(), v);
+        }
+        c.put("hashed_text", new Variant("hashed_text", m -> ModelConfig.hashed(), t -> t));
+        for (String head : ModelConfig.TEXT_HEADS) {
+            String name = "head_" + head;
+            c.put(name, new Variant(name, m -> m.withTextBackbone(ModelConfig.minilm(head).textBackbone(), head,
+                    ModelConfig.minilm(head).embeddingDim()), t -> t));
+        }
+        c.put("wide_image", new Variant("wide_image", m -> m.withImageWidths(List.of(48, 96, 192, 384)), t -> t));
+        return Map.copyOf(c);
+    }
+
+    /** One run's outcome; the held-out figures are null without a held-out vendor. */
+    public record Run(String variant, long seed, RetrievalMetrics test, TaggerMetrics tagger, long steps, double seconds,
+                      RetrievalMetrics heldOutTrainNames, RetrievalMetrics heldOutTestNames) {
     }
 
     private final EmojiTrainingData data;
@@ -47,6 +75,7 @@ public final class TrainBenchmark {
     private final int batchSize;
     private final PrintStream out;
     private boolean textAugmentation = true;
+    private EmojiTrainingData.HeldOut heldOut;
 
     public TrainBenchmark(EmojiTrainingData data, ModelConfig modelConfig, Budget budget, int batchSize, PrintStream out) {
         this.data = data;
@@ -62,36 +91,65 @@ public final class TrainBenchmark {
         return this;
     }
 
+    /** Trains without one vendor's drawings and reports retrieval with them (null: the usual protocol). */
+    public TrainBenchmark holdOut(io.vilstream.datasets.item.Vendor vendor) {
+        this.heldOut = vendor == null ? null : data.holdOut(vendor);
+        return this;
+    }
+
     /** The tag vocabulary: keywords of at least two train items (a tag seen once cannot generalise). */
     public static TagVocabulary vocabulary(List<TrainingItem> train) {
         return TagVocabulary.build(train.stream().map(TrainingItem::tags).toList(), 2, 4096);
     }
 
     public Run run(Variant variant, long seed) {
-        TagVocabulary vocab = vocabulary(data.train());
-        try (DualEncoder model = DualEncoder.create(modelConfig, vocab, seed)) {
-            TrainingConfig config = TrainingConfig.defaults(seed, budget.maxSteps() > 0 ? (int) budget.maxSteps() : 0)
-                    .withWeights(variant.weights()).withBatchSize(Math.min(batchSize, data.train().size()));
+        List<TrainingItem> train = heldOut != null ? heldOut.training().train() : data.train();
+        TagVocabulary vocab = vocabulary(train);
+        ModelConfig mc = variant.model().apply(modelConfig);
+        try (DualEncoder model = DualEncoder.create(mc, vocab, seed)) {
+            TrainingConfig config = TrainingConfig.forModel(mc, seed, budget.maxSteps() > 0 ? (int) budget.maxSteps() : 0)
+                    .withBatchSize(Math.min(batchSize, train.size()));
+            config = variant.training().apply(config);
             if (!textAugmentation) {
                 config = config.withViews(config.views().withoutTextAugmentation());
             }
             ContrastiveTrainer trainer = new ContrastiveTrainer(model, config);
             int evalEvery = 500;
-            OfflineTraining.Outcome o = OfflineTraining.run(trainer, data.train(), budget, data.val(), evalEvery, 100, p -> {
+            OfflineTraining.Outcome o = OfflineTraining.run(trainer, train, budget, data.val(), evalEvery, 100, p -> {
                 if (p.eval() != null) {
                     out.printf("  [%s seed %d] %5.0fs step %5d loss %.3f  val R@10 i2t %.3f t2i %.3f%n", variant.name(), seed,
                             p.elapsedSeconds(), p.step().step(), p.step().loss(), p.eval().i2t().r10(), p.eval().t2i().r10());
+                } else {
+                    out.printf("  [%s seed %d] %5.0fs step %5d loss %.3f%n", variant.name(), seed,
+                            p.elapsedSeconds(), p.step().step(), p.step().loss());
                 }
             });
             RetrievalMetrics test = RetrievalEvaluator.evaluate(model, data.test());
             TaggerMetrics tagger = RetrievalEvaluator.tagger(model, data.test());
-            out.printf("  [%s seed %d] done: %d steps in %.0f s (%.0f items/s); test R@10 i2t %.3f t2i %.3f%n",
-                    variant.name(), seed, o.steps(), o.seconds(), o.itemsPerSecond(), test.i2t().r10(), test.t2i().r10());
-            return new Run(variant.name(), seed, test, tagger, o.steps(), o.seconds());
+            RetrievalMetrics hoTrain = null;
+            RetrievalMetrics hoTest = null;
+            if (heldOut != null) {
+                hoTrain = RetrievalEvaluator.evaluate(model, heldOut.trainQueries());
+                hoTest = RetrievalEvaluator.evaluate(model, heldOut.testQueries());
+            }
+            out.printf("  [%s seed %d] done: %d steps in %.0f s (%.0f items/s); test R@1 i2t %.3f t2i %.3f, R@10 i2t %.3f t2i %.3f%n",
+                    variant.name(), seed, o.steps(), o.seconds(), o.itemsPerSecond(), test.i2t().r1(), test.t2i().r1(),
+                    test.i2t().r10(), test.t2i().r10());
+            if (heldOut != null) {
+                out.printf("  [%s seed %d] held-out %s drawings: i2t R@1 %.3f over %d train names, %.3f over %d test names%n",
+                        variant.name(), seed, heldOut.vendor(), hoTrain.i2t().r1(), hoTrain.queries(), hoTest.i2t().r1(),
+                        hoTest.queries());
+            }
+            if (model.hasTextBackbone()) {
+                var cache = model.textBackbone().cache();
+                out.printf("  [%s seed %d] text cache: %d texts, %d hits, %d misses%n", variant.name(), seed, cache.size(),
+                        cache.hits(), cache.misses());
+            }
+            return new Run(variant.name(), seed, test, tagger, o.steps(), o.seconds(), hoTrain, hoTest);
         }
     }
 
-    /** Runs variants × seeds; returns the JSON-shaped summary of means. */
+    /** Runs variants × seeds; returns the JSON-shaped summary: per variant the mean, spread and each seed. */
     public Map<String, Object> runAll(List<Variant> variants, int seeds) {
         Map<String, Object> result = new LinkedHashMap<>();
         Map<String, Object> budgetJson = new LinkedHashMap<>();
@@ -106,43 +164,116 @@ public final class TrainBenchmark {
         budgetJson.put("dataset", data.source().id());
         budgetJson.put("train_items", data.train().size());
         budgetJson.put("test_items", data.test().size());
+        if (heldOut != null) {
+            budgetJson.put("held_out_vendor", heldOut.vendor());
+        }
         result.put("budget", budgetJson);
+        result.put("model", modelConfig);
         Map<String, Object> variantsJson = new LinkedHashMap<>();
-        List<Object[]> rows = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
         for (Variant v : variants) {
             List<Run> runs = new ArrayList<>();
             for (int s = 0; s < seeds; s++) {
                 runs.add(run(v, 1000L + s));
             }
-            Recall i2t = Recall.mean(runs.stream().map(r -> r.test().i2t()).toList());
-            Recall t2i = Recall.mean(runs.stream().map(r -> r.test().t2i()).toList());
-            double p5 = runs.stream().mapToDouble(r -> r.tagger().p5()).average().orElse(0);
-            double r5 = runs.stream().mapToDouble(r -> r.tagger().r5()).average().orElse(0);
-            double secs = runs.stream().mapToDouble(Run::seconds).average().orElse(0);
-            double steps = runs.stream().mapToDouble(Run::steps).average().orElse(0);
-            variantsJson.put(v.name(), Map.of(
-                    "test", Map.of("i2t", recallJson(i2t), "t2i", recallJson(t2i)),
-                    "tagger", Map.of("p5", round(p5), "r5", round(r5)),
-                    "seeds", seeds,
-                    "train_seconds", round(secs),
-                    "steps", Math.round(steps)));
-            rows.add(new Object[] {v.name(), i2t, t2i, p5, r5, steps, secs});
+            Row row = Row.of(v.name(), runs);
+            rows.add(row);
+            variantsJson.put(v.name(), row.json());
         }
         result.put("variants", variantsJson);
         printTable(rows, seeds);
         return result;
     }
 
-    private void printTable(List<Object[]> rows, int seeds) {
+    /** A variant's runs summarised. */
+    record Row(String name, List<Run> runs) {
+
+        static Row of(String name, List<Run> runs) {
+            return new Row(name, List.copyOf(runs));
+        }
+
+        Spread stat(java.util.function.ToDoubleFunction<Run> f) {
+            return Spread.of(runs.stream().mapToDouble(f).toArray());
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> j = new LinkedHashMap<>();
+            Map<String, Object> test = new LinkedHashMap<>();
+            test.put("i2t", recallJson(Recall.mean(runs.stream().map(r -> r.test().i2t()).toList())));
+            test.put("t2i", recallJson(Recall.mean(runs.stream().map(r -> r.test().t2i()).toList())));
+            j.put("test", test);
+            Map<String, Object> spread = new LinkedHashMap<>();
+            spread.put("i2t_r1", stat(r -> r.test().i2t().r1()).json());
+            spread.put("i2t_r10", stat(r -> r.test().i2t().r10()).json());
+            spread.put("t2i_r1", stat(r -> r.test().t2i().r1()).json());
+            spread.put("t2i_r10", stat(r -> r.test().t2i().r10()).json());
+            j.put("spread", spread);
+            j.put("tagger", Map.of("p5", round(stat(r -> r.tagger().p5()).mean()), "r5", round(stat(r -> r.tagger().r5()).mean())));
+            if (runs.get(0).heldOutTrainNames() != null) {
+                j.put("held_out", Map.of(
+                        "i2t_r1_train_names", stat(r -> r.heldOutTrainNames().i2t().r1()).json(),
+                        "i2t_r10_train_names", stat(r -> r.heldOutTrainNames().i2t().r10()).json(),
+                        "i2t_r1_test_names", stat(r -> r.heldOutTestNames().i2t().r1()).json(),
+                        "i2t_r10_test_names", stat(r -> r.heldOutTestNames().i2t().r10()).json()));
+            }
+            j.put("seeds", runs.size());
+            j.put("train_seconds", round(stat(Run::seconds).mean()));
+            j.put("steps", Math.round(stat(Run::steps).mean()));
+            List<Map<String, Object>> each = new ArrayList<>();
+            for (Run r : runs) {
+                each.add(Map.of("seed", r.seed(), "steps", r.steps(),
+                        "i2t", recallJson(r.test().i2t()), "t2i", recallJson(r.test().t2i())));
+            }
+            j.put("runs", each);
+            return j;
+        }
+    }
+
+    /** Mean and range of one figure over seeds. */
+    record Spread(double mean, double min, double max) {
+        static Spread of(double[] v) {
+            double sum = 0;
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (double x : v) {
+                sum += x;
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
+            }
+            return new Spread(v.length == 0 ? 0 : sum / v.length, lo, hi);
+        }
+
+        Map<String, Object> json() {
+            return Map.of("mean", round(mean), "min", round(min), "max", round(max));
+        }
+
+        String text() {
+            return String.format("%.3f [%.3f–%.3f]", mean, min, max);
+        }
+    }
+
+    private void printTable(List<Row> rows, int seeds) {
         out.println();
-        out.printf("test split (unseen emoji), mean of %d seed(s)%n", seeds);
-        out.printf("%-20s | %-23s | %-23s | %-13s | %7s%n", "variant", "image→text R@1/5/10", "text→image R@1/5/10", "tagger P@5/R@5", "steps");
-        out.println("-".repeat(97));
-        for (Object[] r : rows) {
-            Recall a = (Recall) r[1];
-            Recall b = (Recall) r[2];
-            out.printf("%-20s | %.3f / %.3f / %.3f   | %.3f / %.3f / %.3f   | %.3f / %.3f | %7.0f%n",
-                    r[0], a.r1(), a.r5(), a.r10(), b.r1(), b.r5(), b.r10(), (double) r[3], (double) r[4], (double) r[5]);
+        out.printf("test split (unseen emoji), mean [min–max] of %d seed(s)%n", seeds);
+        out.printf("%-20s | %-21s | %-21s | %-21s | %-21s | %7s%n", "variant", "image→text R@1", "image→text R@10",
+                "text→image R@1", "text→image R@10", "steps");
+        out.println("-".repeat(128));
+        for (Row r : rows) {
+            out.printf("%-20s | %-21s | %-21s | %-21s | %-21s | %7d%n", r.name(),
+                    r.stat(x -> x.test().i2t().r1()).text(), r.stat(x -> x.test().i2t().r10()).text(),
+                    r.stat(x -> x.test().t2i().r1()).text(), r.stat(x -> x.test().t2i().r10()).text(),
+                    Math.round(r.stat(Run::steps).mean()));
+        }
+        if (heldOut != null) {
+            out.println();
+            out.printf("held-out %s drawings (trained on the other vendor only), image→text R@1 / R@10%n", heldOut.vendor());
+            out.printf("%-20s | %-21s | %-21s | %-21s | %-21s%n", "variant", "R@1 vs train names", "R@10 vs train names",
+                    "R@1 vs test names", "R@10 vs test names");
+            for (Row r : rows) {
+                out.printf("%-20s | %-21s | %-21s | %-21s | %-21s%n", r.name(),
+                        r.stat(x -> x.heldOutTrainNames().i2t().r1()).text(), r.stat(x -> x.heldOutTrainNames().i2t().r10()).text(),
+                        r.stat(x -> x.heldOutTestNames().i2t().r1()).text(), r.stat(x -> x.heldOutTestNames().i2t().r10()).text());
+            }
         }
     }
 

@@ -45,14 +45,30 @@ public final class BenchCommand implements Runnable {
                         + "same budget over --seeds seeds."})
     static final class Train implements Callable<Integer> {
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--minutes", description = "Training time per run (default 12 without --steps).")
         Double minutes;
 
         @Option(names = "--steps", description = "Training steps per run (instead of, or with, --minutes: whichever ends first).")
         Long steps;
 
-        @Option(names = "--ablation", description = "Run the three variants (single_view, multi_view_no_tags, multi_view).")
+        @Option(names = "--ablation", description = "Run the view-pair ablation (single_view, multi_view_no_tags, multi_view) "
+                + "and the text side trained from scratch (hashed_text).")
         boolean ablation;
+
+        @Option(names = "--variants", split = ",", paramLabel = "NAME", description = "Variants to run at the same budget, from: "
+                + "single_view, multi_view_no_tags, multi_view, hashed_text, head_none, head_adapter, head_linear, wide_image.")
+        List<String> variants;
+
+        @Option(names = "--preset", defaultValue = "default", description = "model.preset of the base architecture "
+                + "(default ${DEFAULT-VALUE}; one of default, hashed, minilm, minilm-adapter, minilm-linear, tiny).")
+        String preset;
+
+        @Option(names = "--holdout-vendor", paramLabel = "VENDOR", description = "Train on the other vendor's drawings only, then "
+                + "query with this vendor's (google or twitter) against all train names and the test names.")
+        String holdoutVendor;
 
         @Option(names = "--seeds", description = "Seeds per variant (default 3 with --ablation, else 1).")
         Integer seeds;
@@ -78,7 +94,7 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             Double m = minutes == null && steps == null ? Double.valueOf(12) : minutes;
             int n = seeds != null ? seeds : ablation ? 3 : 1;
-            ModelConfig config = ModelConfig.defaults();
+            ModelConfig config = ModelConfig.preset(preset);
             System.out.println("Loading the " + dataset + " dataset...");
             EmojiTrainingData data = EmojiTrainingData.load(EmojiDataset.Source.parse(dataset), cacheDir, config.imageSize());
             System.out.printf("train %d, val %d, test %d items; budget %s per run; batch %d; %d seed(s)%n",
@@ -86,11 +102,20 @@ public final class BenchCommand implements Runnable {
                     (m != null ? m + " min" : "") + (steps != null ? (m != null ? " or " : "") + steps + " steps" : ""),
                     batchSize, n);
             TrainBenchmark bench = new TrainBenchmark(data, config, TrainBenchmark.budget(m, steps), batchSize, System.out)
-                    .textAugmentation(textAugmentation);
-            List<TrainBenchmark.Variant> variants = ablation
-                    ? List.of(TrainBenchmark.SINGLE_VIEW, TrainBenchmark.MULTI_VIEW_NO_TAGS, TrainBenchmark.MULTI_VIEW)
-                    : List.of(TrainBenchmark.MULTI_VIEW);
-            Map<String, Object> result = bench.runAll(variants, n);
+                    .textAugmentation(textAugmentation)
+                    .holdOut(holdoutVendor == null ? null : io.vilstream.datasets.item.Vendor.parse(holdoutVendor));
+            List<String> names = variants != null ? variants
+                    : ablation ? List.of("single_view", "multi_view_no_tags", "multi_view", "hashed_text") : List.of("multi_view");
+            List<TrainBenchmark.Variant> chosen = new java.util.ArrayList<>();
+            for (String name : names) {
+                TrainBenchmark.Variant v = TrainBenchmark.CATALOGUE.get(name);
+                if (v == null) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown variant '" + name
+                            + "' (one of " + new java.util.TreeSet<>(TrainBenchmark.CATALOGUE.keySet()) + ")");
+                }
+                chosen.add(v);
+            }
+            Map<String, Object> result = bench.runAll(chosen, n);
             if (json != null) {
                 writeJson(json, result);
                 System.out.println("wrote " + json);
