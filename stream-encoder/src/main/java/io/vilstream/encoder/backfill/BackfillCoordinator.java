@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
  * beginning and writes embeddings and tags of version N next to the live stream's. Every encoder
  * instance joins the same app, so the work is shared by partitions. The target is the content
  * topic's end offsets taken a grace period after the swap (by then every instance encodes new
- * content with N itself); once the app's committed offsets reach it, the backfill stops, and the
- * retriever sees version N cover everything. A newer version cancels an older backfill. A
+ * content with N itself); once the app's committed offsets reach it and this instance's buffers
+ * hold nothing below it ({@link BackfillProgress}), the backfill stops here, and the retriever
+ * sees version N cover everything. A backfill that stops moving is not complete: it waits, and
+ * says so in the log. A newer version cancels an older backfill. A
  * restarted instance skips a version whose backfill group already committed past the target.
  * Each serving of a version gets its own app (the id carries the time it became served), so a
  * rollback to a version backfilled before re-embeds what newer versions embedded meanwhile.
@@ -66,12 +68,12 @@ public final class BackfillCoordinator implements AutoCloseable {
     });
     private Running running;
 
-    private record Running(long version, String appId, KafkaStreams streams, SwappableModel model, Map<TopicPartition, Long> target,
+    private record Running(long version, String appId, KafkaStreams streams, SwappableModel model, BackfillProgress progress,
                            Instant started, ScheduledFuture<?> monitor) {
     }
 
-    /** Checks without progress after which a backfill below its target counts as done (see {@link #check}). */
-    private static final int STALL_CHECKS = 20;
+    /** Checks (one a second) without progress after which a waiting backfill says where it stands. */
+    private static final int QUIET_CHECKS = 30;
     private Map<TopicPartition, Long> lastCommitted = Map.of();
     private int unchanged;
 
@@ -116,14 +118,15 @@ public final class BackfillCoordinator implements AutoCloseable {
             }
             DualEncoder model = ctx.loader().apply(version);
             SwappableModel fixed = new SwappableModel(model);
+            BackfillProgress progress = new BackfillProgress(target);
             KafkaStreams streams = new KafkaStreams(EncoderTopology.build(ctx.topics(), ctx.settings().serdeConfig(),
                     new EncoderTopology.Settings(ctx.topology().modelName(), ctx.topology().batchSize(), ctx.topology().lingerMs(),
                             ctx.topology().limits(), ctx.topology().imageSize(), ctx.topology().tagsTopK(),
                             ctx.topology().tagsThreshold(), EncodeOptions.backfill()),
-                    fixed, null, new EncoderMetrics(ctx.registry(), "backfill"), ctx.towers()), props(appId));
+                    fixed, null, new EncoderMetrics(ctx.registry(), "backfill"), ctx.towers(), progress), props(appId));
             streams.start();
             ScheduledFuture<?> monitor = scheduler.scheduleWithFixedDelay(() -> check(version), 1, 1, TimeUnit.SECONDS);
-            running = new Running(version, appId, streams, fixed, target, Instant.now(), monitor);
+            running = new Running(version, appId, streams, fixed, progress, Instant.now(), monitor);
             log.info("backfill of version {} started ({}): re-embedding {} up to offsets {}", version, appId, topic, target);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -141,20 +144,19 @@ public final class BackfillCoordinator implements AutoCloseable {
         try (Admin admin = Admin.create(ctx.settings().common())) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(appId)
                     .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            Map<TopicPartition, Long> now = committed.entrySet().stream()
+            Map<TopicPartition, Long> now = committed.entrySet().stream().filter(e -> e.getValue() != null)
                     .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-            unchanged = now.equals(lastCommitted) && !now.isEmpty() ? unchanged + 1 : 0;
+            unchanged = now.equals(lastCommitted) ? unchanged + 1 : 0;
             lastCommitted = now;
-            if (done(committed, running.target())) {
+            if (running.progress().complete(now)) {
                 log.info("backfill of version {} complete in {} s", version,
                         Duration.between(running.started(), Instant.now()).toSeconds());
                 stop();
-            } else if (unchanged >= STALL_CHECKS) {
-                // a transactional producer's commit marker can sit after the last record: the
-                // committed offset then stops one short of the end offset, with nothing left to read
-                log.info("backfill of version {} made no progress for {} s at {} (target {}): treating it as complete",
-                        version, STALL_CHECKS, now, running.target());
-                stop();
+            } else if (unchanged >= QUIET_CHECKS) {
+                // not complete: a paused partition leader or a long restore; the coverage must still come
+                log.warn("backfill of version {} has not moved for {} s: committed {}, target {}, {} records below it buffered here",
+                        version, unchanged, now, running.progress().target(), running.progress().heldBelowTarget());
+                unchanged = 0;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -163,17 +165,11 @@ public final class BackfillCoordinator implements AutoCloseable {
         }
     }
 
+    /** Whether a backfill group's committed offsets have reached {@code target} (a restarted instance's check). */
     static boolean done(Map<TopicPartition, OffsetAndMetadata> committed, Map<TopicPartition, Long> target) {
-        for (Map.Entry<TopicPartition, Long> t : target.entrySet()) {
-            if (t.getValue() == 0) {
-                continue;
-            }
-            OffsetAndMetadata c = committed.get(t.getKey());
-            if (c == null || c.offset() < t.getValue()) {
-                return false;
-            }
-        }
-        return !committed.isEmpty() || target.values().stream().allMatch(v -> v == 0);
+        Map<TopicPartition, Long> offsets = committed.entrySet().stream().filter(e -> e.getValue() != null)
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        return BackfillProgress.reached(offsets, target) && (!committed.isEmpty() || target.values().stream().allMatch(v -> v == 0));
     }
 
     static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws ExecutionException, InterruptedException,

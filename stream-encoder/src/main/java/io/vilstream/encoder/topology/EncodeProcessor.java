@@ -68,8 +68,8 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
     }
 
     /** The records to forward for one buffered record, after which its buffer entry is deleted. */
-    private record Outcome(String storeKey, List<Record<Object, Object>> records, List<String> sinks, long eventTimeMs,
-                           long generation) {
+    private record Outcome(String storeKey, BufferEntry entry, List<Record<Object, Object>> records, List<String> sinks,
+                           long eventTimeMs, long generation) {
     }
 
     private final EncoderTopology.Settings settings;
@@ -81,6 +81,8 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
     private final ThreadBatches<Buffered> batches;
     /** Where batches are encoded: tower workers, so the stream thread goes on meanwhile, or the stream thread itself. */
     private final Executor towers;
+    /** Told what enters and leaves the buffer (a backfill's completion). */
+    private final BufferWatch watch;
     /** Results of batches (run by any task of this thread) for this task's records, not yet forwarded. */
     private final ArrayDeque<Outcome> ready = new ArrayDeque<>();
     /** The batch holding this task's pending records (the thread's that ran {@link #init}). */
@@ -99,7 +101,8 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
     private boolean modelUnavailable;
 
     EncodeProcessor(EncoderTopology.Settings settings, Deserializer<ContentEvent> deserializer, SwappableModel model,
-                    HardNegativeMiner miner, EncoderMetrics metrics, ThreadBatches<Buffered> batches, Executor towers) {
+                    HardNegativeMiner miner, EncoderMetrics metrics, ThreadBatches<Buffered> batches, Executor towers,
+                    BufferWatch watch) {
         this.settings = settings;
         this.deserializer = deserializer;
         this.model = model;
@@ -107,6 +110,7 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         this.metrics = metrics;
         this.batches = batches;
         this.towers = towers;
+        this.watch = watch;
         this.validator = new ContentValidator(settings.limits(), settings.imageSize());
     }
 
@@ -128,6 +132,7 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
             while (it.hasNext()) {
                 KeyValue<String, BufferEntry> kv = it.next();
                 batch.add(this, new Buffered(kv.key, kv.value, null, generation), now);
+                watch.held(kv.value.partition(), kv.value.offset());
             }
         }
         // check often, so a record waits about lingerMs, not up to twice that
@@ -185,6 +190,7 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         String storeKey = BufferEntry.storeKey(meta.offset());
         BufferEntry entry = new BufferEntry(record.key(), record.value(), topic, meta.partition(), meta.offset(), record.timestamp());
         buffer.put(storeKey, entry);
+        watch.held(meta.partition(), meta.offset());
         batch.add(this, new Buffered(storeKey, entry, valid, generation), context.currentSystemTimeMs());
         if (batch.size() >= settings.batchSize() && !batch.held(context.currentSystemTimeMs())) {
             if (!batch.canStart()) {
@@ -205,6 +211,9 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
             batch.remove(this); // still in the buffer store: the task's next owner encodes them
         }
         ready.clear();
+        if (context != null) {
+            watch.releasedAll(context.taskId().partition()); // still in the buffer store, for the task's next owner
+        }
     }
 
     private ContentEvent decode(String topic, byte[] key, byte[] value) throws InvalidContentException {
@@ -232,6 +241,7 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
                 metrics.embedded(o.eventTimeMs(), now);
             }
             buffer.delete(o.storeKey());
+            watch.released(o.entry().partition(), o.entry().offset());
         }
     }
 
@@ -341,7 +351,7 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
                     sinks.add(EncoderTopology.SINK_HARD_NEGATIVES);
                 }
                 Buffered b = pending.get(i).item();
-                outcomes.add(new Outcome(b.storeKey(), records, sinks, e.getEventTime().toEpochMilli(), b.generation()));
+                outcomes.add(new Outcome(b.storeKey(), b.entry(), records, sinks, e.getEventTime().toEpochMilli(), b.generation()));
             }
         } catch (RuntimeException ex) {
             // a model failure must not lose the batch silently
@@ -408,9 +418,9 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         BufferEntry e = b.entry();
         metrics.dlq(reason);
         if (!settings.options().dlq()) {
-            return new Outcome(b.storeKey(), List.of(), List.of(), -1, b.generation());
+            return new Outcome(b.storeKey(), e, List.of(), List.of(), -1, b.generation());
         }
-        return new Outcome(b.storeKey(), List.of(dlqRecord(e.key(), e.value(), e.timestamp(), stage, error, e.topic(), e.partition(), e.offset())),
+        return new Outcome(b.storeKey(), e, List.of(dlqRecord(e.key(), e.value(), e.timestamp(), stage, error, e.topic(), e.partition(), e.offset())),
                 List.of(EncoderTopology.SINK_DLQ), -1, b.generation());
     }
 

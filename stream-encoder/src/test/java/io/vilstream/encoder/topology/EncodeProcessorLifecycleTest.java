@@ -3,6 +3,8 @@ package io.vilstream.encoder.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
 
 import io.vilstream.encoder.ContentFixtures;
 import io.vilstream.encoder.models.SwappableModel;
@@ -64,5 +66,40 @@ class EncodeProcessorLifecycleTest {
         assertThat(h.imageIds()).as("each record once, from generation 2's batch")
                 .containsExactly(events.get(0).getId(), events.get(1).getId());
         assertThat(h.buffered()).isZero();
+    }
+
+    @Test
+    void theBufferWatchSeesWhatIsBufferedHereUntilItIsForwardedOrItsTaskCloses() {
+        Set<Long> held = new ConcurrentSkipListSet<>();
+        BufferWatch watch = new BufferWatch() {
+            @Override
+            public void held(int partition, long offset) {
+                held.add(offset);
+            }
+
+            @Override
+            public void released(int partition, long offset) {
+                held.remove(offset);
+            }
+
+            @Override
+            public void releasedAll(int partition) {
+                held.clear();
+            }
+        };
+        ProcessorHarness h = new ProcessorHarness(model, 2, 60_000, EncodeOptions.backfill(), 1, Runnable::run, watch);
+        List<ContentEvent> events = ContentFixtures.many(3);
+        h.init();
+        h.send(events.get(0));
+        assertThat(held).containsExactly(0L);
+        h.send(events.get(1));
+        assertThat(h.images()).hasSize(2);
+        assertThat(held).as("forwarded: released").isEmpty();
+        h.send(events.get(2));
+        assertThat(held).containsExactly(2L);
+        h.processor.close();
+        assertThat(held).as("the task's next owner has it").isEmpty();
+        h.processor.init(h.context);
+        assertThat(held).as("restored here again").containsExactly(2L);
     }
 }

@@ -50,6 +50,11 @@ final class ProcessorHarness {
     private long now = 1_000;
 
     ProcessorHarness(SwappableModel model, int batchSize, long lingerMs, EncodeOptions options, int maxInFlight, Executor towers) {
+        this(model, batchSize, lingerMs, options, maxInFlight, towers, BufferWatch.NONE);
+    }
+
+    ProcessorHarness(SwappableModel model, int batchSize, long lingerMs, EncodeOptions options, int maxInFlight, Executor towers,
+                     BufferWatch watch) {
         Map<String, Object> serdeConfig = Map.of("schema.registry.url", "mock://processor-" + UUID.randomUUID());
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "processor-test");
@@ -69,7 +74,7 @@ final class ProcessorHarness {
         AvroSerde<ContentEvent> serde = AvroSerde.forValues(ContentEvent.class, serdeConfig);
         serializer = serde.serializer();
         batches = new ThreadBatches<>(maxInFlight);
-        processor = new EncodeProcessor(settings, serde.deserializer(), model, null, metrics, batches, towers);
+        processor = new EncodeProcessor(settings, serde.deserializer(), model, null, metrics, batches, towers, watch);
     }
 
     void init() {
