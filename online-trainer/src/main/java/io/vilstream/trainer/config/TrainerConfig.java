@@ -4,11 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.vilstream.model.config.ModelConfig;
-import io.vilstream.model.image.ImageAugmenter;
 import io.vilstream.model.loss.LossWeights;
 import io.vilstream.model.training.LearningRateSchedule;
 import io.vilstream.model.training.TrainingConfig;
-import io.vilstream.model.views.ViewSampler;
 import io.vilstream.modelstore.ModelStoreTopics;
 import io.vilstream.runtime.config.CommonConfig;
 import io.vilstream.runtime.kafka.KafkaSettings;
@@ -197,17 +195,19 @@ public final class TrainerConfig extends AbstractConfig {
 
     /** The architecture of version 0 (the same preset every service uses). */
     public ModelConfig modelConfig() {
-        return "tiny".equals(getString(MODEL_PRESET)) ? ModelConfig.tiny() : ModelConfig.defaults();
+        return ModelConfig.preset(getString(MODEL_PRESET));
     }
 
     /** How the contrastive trainer learns, from the keys above. */
     public TrainingConfig trainingConfig() {
-        TrainingConfig d = TrainingConfig.defaults(getLong(SEED), 0);
+        // views and augmentation follow the architecture (a frozen text backbone trains on whole
+        // captions, a bounded set of keyword phrases and drawing-style augmentation)
+        TrainingConfig d = TrainingConfig.forModel(modelConfig(), getLong(SEED), 0);
         float lr = getDouble(LEARNING_RATE).floatValue();
         return new TrainingConfig(getInt(BATCH_SIZE),
                 new LearningRateSchedule(lr, lr, getInt(LEARNING_RATE_WARMUP_STEPS), 0),
                 getDouble(WEIGHT_DECAY).floatValue(), lossWeights(),
-                ViewSampler.Settings.defaults(), ImageAugmenter.Settings.colourPreserving(), ImageAugmenter.Settings.ernieVil(),
+                d.views(), d.textSideAugment(), d.imageSideAugment(),
                 getInt(HARD_NEGATIVES_WARMUP_STEPS), getInt(HARD_NEGATIVES_MAX), d.tagTopK(), d.tagThreshold(), getLong(SEED));
     }
 

@@ -100,6 +100,6 @@ public final class EncoderConfig extends AbstractConfig {
     }
 
     public static ModelConfig modelPreset(String preset) {
-        return "tiny".equals(preset) ? ModelConfig.tiny() : ModelConfig.defaults();
+        return ModelConfig.preset(preset);
     }
 }
