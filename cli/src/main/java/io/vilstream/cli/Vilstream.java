@@ -15,6 +15,7 @@ import io.vilstream.cli.commands.TopicsCommand;
 import java.util.Set;
 
 import io.vilstream.model.runtime.DjlRuntime;
+import io.vilstream.model.runtime.TorchLogging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

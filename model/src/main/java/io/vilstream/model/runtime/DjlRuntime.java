@@ -36,9 +36,35 @@ public final class DjlRuntime {
         }
     }
 
-    /** The PyTorch engine, loaded offline. */
+    /** The PyTorch engine, loaded offline, with libtorch's own log level set (TorchLogging). */
     public static Engine engine() {
-        return Engine.getEngine(ENGINE);
+        Engine engine = Engine.getEngine(ENGINE);
+        TorchLogLevelOnce.ensure();
+        return engine;
+    }
+
+    /**
+     * Sets libtorch's log level the first time the engine is asked for, once it is loaded: every
+     * command, service, test and child JVM that runs libtorch gets a console without its
+     * per-convolution warnings, unless VILSTREAM_TORCH_LOG_LEVEL asks for them.
+     */
+    private static final class TorchLogLevelOnce {
+        static {
+            apply();
+        }
+
+        /** Does nothing itself: the first call runs the class's initialiser, which sets the level. */
+        static void ensure() {
+        }
+
+        private static boolean apply() {
+            try {
+                return TorchLogging.apply();
+            } catch (IllegalArgumentException e) {
+                org.slf4j.LoggerFactory.getLogger(DjlRuntime.class).warn("{}; libtorch's log level left as it is", e.getMessage());
+                return false;
+            }
+        }
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.vilstream.cli;
+package io.vilstream.model.runtime;
 
 import java.io.IOException;
 import java.nio.file.Files;
