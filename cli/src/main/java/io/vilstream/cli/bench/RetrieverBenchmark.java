@@ -60,7 +60,7 @@ public final class RetrieverBenchmark implements Callable<Integer> {
     @Option(names = "--ann-sizes", split = ",", defaultValue = "10000", description = "Gallery sizes for HNSW on synthetic vectors (default ${DEFAULT-VALUE}).")
     List<Integer> annSizes;
 
-    @Option(names = "--dim", defaultValue = "256", description = "Vector dimension (default ${DEFAULT-VALUE}, the model's d).")
+    @Option(names = "--dim", defaultValue = "384", description = "Vector dimension (default ${DEFAULT-VALUE}, the default model's d).")
     int dim;
 
     @Option(names = "--queries", defaultValue = "1000", description = "Timed queries per measurement (default ${DEFAULT-VALUE}).")

@@ -60,13 +60,15 @@ public final class TrainBenchmark {
             c.put(name, new Variant(name, m -> m.withTextBackbone(ModelConfig.minilm(head).textBackbone(), head,
                     ModelConfig.minilm(head).embeddingDim()), t -> t));
         }
+        c.put("names_only", new Variant("names_only", m -> m,
+                t -> t.withViews(t.views().withPrimaryCaptionProbability(1f).withKeywordPhraseProbability(0f))));
         c.put("wide_image", new Variant("wide_image", m -> m.withImageWidths(List.of(48, 96, 192, 384)), t -> t));
         return Map.copyOf(c);
     }
 
     /** One run's outcome; the held-out figures are null without a held-out vendor. */
-    public record Run(String variant, long seed, RetrievalMetrics test, TaggerMetrics tagger, long steps, double seconds,
-                      RetrievalMetrics heldOutTrainNames, RetrievalMetrics heldOutTestNames) {
+    public record Run(String variant, long seed, RetrievalMetrics test, RetrievalMetrics val, TaggerMetrics tagger, long steps,
+                      double seconds, RetrievalMetrics heldOutTrainNames, RetrievalMetrics heldOutTestNames) {
     }
 
     private final EmojiTrainingData data;
@@ -125,6 +127,7 @@ public final class TrainBenchmark {
                 }
             });
             RetrievalMetrics test = RetrievalEvaluator.evaluate(model, data.test());
+            RetrievalMetrics val = RetrievalEvaluator.evaluate(model, data.val());
             TaggerMetrics tagger = RetrievalEvaluator.tagger(model, data.test());
             RetrievalMetrics hoTrain = null;
             RetrievalMetrics hoTest = null;
@@ -145,7 +148,7 @@ public final class TrainBenchmark {
                 out.printf("  [%s seed %d] text cache: %d texts, %d hits, %d misses%n", variant.name(), seed, cache.size(),
                         cache.hits(), cache.misses());
             }
-            return new Run(variant.name(), seed, test, tagger, o.steps(), o.seconds(), hoTrain, hoTest);
+            return new Run(variant.name(), seed, test, val, tagger, o.steps(), o.seconds(), hoTrain, hoTest);
         }
     }
 
@@ -202,6 +205,10 @@ public final class TrainBenchmark {
             test.put("i2t", recallJson(Recall.mean(runs.stream().map(r -> r.test().i2t()).toList())));
             test.put("t2i", recallJson(Recall.mean(runs.stream().map(r -> r.test().t2i()).toList())));
             j.put("test", test);
+            // the validation split decides between variants (the test split only reports)
+            j.put("val", Map.of(
+                    "i2t", recallJson(Recall.mean(runs.stream().map(r -> r.val().i2t()).toList())),
+                    "t2i", recallJson(Recall.mean(runs.stream().map(r -> r.val().t2i()).toList()))));
             Map<String, Object> spread = new LinkedHashMap<>();
             spread.put("i2t_r1", stat(r -> r.test().i2t().r1()).json());
             spread.put("i2t_r10", stat(r -> r.test().i2t().r10()).json());
@@ -222,7 +229,8 @@ public final class TrainBenchmark {
             List<Map<String, Object>> each = new ArrayList<>();
             for (Run r : runs) {
                 each.add(Map.of("seed", r.seed(), "steps", r.steps(),
-                        "i2t", recallJson(r.test().i2t()), "t2i", recallJson(r.test().t2i())));
+                        "i2t", recallJson(r.test().i2t()), "t2i", recallJson(r.test().t2i()),
+                        "val", Map.of("i2t", recallJson(r.val().i2t()), "t2i", recallJson(r.val().t2i()))));
             }
             j.put("runs", each);
             return j;
@@ -263,6 +271,13 @@ public final class TrainBenchmark {
                     r.stat(x -> x.test().i2t().r1()).text(), r.stat(x -> x.test().i2t().r10()).text(),
                     r.stat(x -> x.test().t2i().r1()).text(), r.stat(x -> x.test().t2i().r10()).text(),
                     Math.round(r.stat(Run::steps).mean()));
+        }
+        out.println();
+        out.println("validation split (what decides between variants), mean R@1 / R@10");
+        for (Row r : rows) {
+            out.printf("%-20s | image→text %.3f / %.3f | text→image %.3f / %.3f%n", r.name(),
+                    r.stat(x -> x.val().i2t().r1()).mean(), r.stat(x -> x.val().i2t().r10()).mean(),
+                    r.stat(x -> x.val().t2i().r1()).mean(), r.stat(x -> x.val().t2i().r10()).mean());
         }
         if (heldOut != null) {
             out.println();

@@ -59,7 +59,7 @@ public final class BenchCommand implements Runnable {
         boolean ablation;
 
         @Option(names = "--variants", split = ",", paramLabel = "NAME", description = "Variants to run at the same budget, from: "
-                + "single_view, multi_view_no_tags, multi_view, hashed_text, head_none, head_adapter, head_linear, wide_image.")
+                + "single_view, multi_view_no_tags, multi_view, hashed_text, head_none, head_adapter, head_linear, names_only, wide_image.")
         List<String> variants;
 
         @Option(names = "--preset", defaultValue = "default", description = "model.preset of the base architecture "

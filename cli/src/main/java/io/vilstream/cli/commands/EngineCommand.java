@@ -31,7 +31,7 @@ public final class EngineCommand implements Runnable {
             description = "Loads PyTorch, prints version, device and threads, and runs one forward pass of each tower.")
     static final class Check implements Callable<Integer> {
 
-        @Option(names = "--preset", defaultValue = "default", description = "Model architecture to try: default or tiny (default ${DEFAULT-VALUE}).")
+        @Option(names = "--preset", defaultValue = "default", description = "Model architecture to try (a model.preset: default, hashed, minilm, minilm-adapter, minilm-linear, tiny; default ${DEFAULT-VALUE}).")
         String preset;
 
         @Override
@@ -43,7 +43,7 @@ public final class EngineCommand implements Runnable {
             System.out.printf("cache:   %s%n", System.getProperty("DJL_CACHE_DIR", System.getenv("DJL_CACHE_DIR")));
             System.out.printf("threads: intra-op %d, inter-op %d%n", ai.djl.pytorch.jni.JniUtils.getNumThreads(),
                     ai.djl.pytorch.jni.JniUtils.getNumInteropThreads());
-            ModelConfig config = "tiny".equals(preset) ? ModelConfig.tiny() : ModelConfig.defaults();
+            ModelConfig config = ModelConfig.preset(preset);
             try (DualEncoder model = DualEncoder.initial(config, 42)) {
                 int s = config.imageSize();
                 float[][] img = model.encodeImages(List.of(new float[3 * s * s]));

@@ -73,9 +73,13 @@ public record ModelConfig(
         return textBackbone != null;
     }
 
-    /** The CPU default: a 4-stage CNN on 64×64 images, hashed char n-grams, d = 256. */
+    /**
+     * The default ({@code model.preset=default}): {@link #minilm} with the text side fully locked.
+     * It retrieves unseen concepts better than the hashed tower trained from scratch at the same
+     * budget (docs/BENCHMARKS.md, bench train).
+     */
     public static ModelConfig defaults() {
-        return hashed();
+        return minilm("none");
     }
 
     /** The text tower trained from scratch: hashed char n-grams, one attention layer, d = 256. */

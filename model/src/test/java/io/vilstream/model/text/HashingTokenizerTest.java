@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class HashingTokenizerTest {
 
-    private final ModelConfig config = ModelConfig.defaults();
+    private final ModelConfig config = ModelConfig.hashed();
     private final HashingTokenizer tokenizer = new HashingTokenizer(config);
 
     @Test

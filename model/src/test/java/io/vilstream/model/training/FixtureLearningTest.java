@@ -12,7 +12,8 @@ import io.vilstream.model.eval.TaggerMetrics;
 import io.vilstream.model.tagger.TagVocabulary;
 import io.vilstream.model.towers.DualEncoder;
 import io.vilstream.model.views.TrainingItem;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The learning core learns: a few hundred multi-view steps on the 33-emoji fixture lift
@@ -21,14 +22,15 @@ import org.junit.jupiter.api.Test;
  */
 class FixtureLearningTest {
 
-    @Test
-    void aFewHundredStepsLiftFixtureRecallFarAboveChance() {
-        ModelConfig config = ModelConfig.defaults();
+    @ParameterizedTest
+    @ValueSource(strings = {"default", "hashed"})
+    void aFewHundredStepsLiftFixtureRecallFarAboveChance(String preset) {
+        ModelConfig config = ModelConfig.preset(preset);
         List<TrainingItem> items = Fixture.items(config.imageSize());
         TagVocabulary vocab = TagVocabulary.build(items.stream().map(TrainingItem::tags).toList(), 1, 1024);
         try (DualEncoder model = DualEncoder.create(config, vocab, 42)) {
             RetrievalMetrics before = RetrievalEvaluator.evaluate(model, items);
-            TrainingConfig tc = TrainingConfig.defaults(42, 200).withBatchSize(16);
+            TrainingConfig tc = TrainingConfig.forModel(config, 42, 200).withBatchSize(16);
             ContrastiveTrainer trainer = new ContrastiveTrainer(model, tc);
             OfflineTraining.run(trainer, items, Budget.steps(200), null, 0, 0, p -> { });
             RetrievalMetrics after = RetrievalEvaluator.evaluate(model, items);
