@@ -26,19 +26,25 @@ import io.vilstream.datasets.item.EmojiItem;
 import io.vilstream.encoder.EncoderService;
 import io.vilstream.encoder.batching.TowerWorkers;
 import io.vilstream.encoder.config.EncoderConfig;
+import io.vilstream.model.backbone.FeatureCache;
 import io.vilstream.model.config.ModelConfig;
 import io.vilstream.model.image.ImageDecoder;
 import io.vilstream.model.towers.DualEncoder;
+import io.vilstream.runtime.config.CommonConfig;
 import io.vilstream.schemas.avro.ContentEvent;
 import io.vilstream.schemas.avro.Embedding;
 import io.vilstream.schemas.serde.AvroSerde;
 import io.vilstream.schemas.topics.VilstreamTopic;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -48,6 +54,20 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * full topology's throughput with exactly_once_v2 (Avro, validation, image decoding, batching,
  * Kafka, transactions) on a backlog, their ratio, and (3) event-to-embedding latency p50/p99
  * when content arrives at about 50 % and 90 % of that measured maximum rate.
+ *
+ * <p>The throughput run does not depend on how fast the producer is. A warm-up encoder (its own
+ * application id) runs until the JIT compilers are quiet and drains what it was given, then
+ * stops. The backlog is produced while nothing reads the content topic, and a second encoder
+ * instance in the same warm JVM starts on it, its consumer group committed beforehand at the
+ * topic's end as it was before the backlog, so it reads exactly the backlog, all of it already
+ * there. The window runs from the first poll of the backlog's committed outputs to the last
+ * output, and counts only the items that came out after its start: the instance's start-up
+ * (rebalance, model load, first transaction) is outside it, and so is the producer.
+ *
+ * <p>Raw and pipeline compare like with like: the same model configuration (the encoder's
+ * model.preset and model.seed, {@code --set} included), the same items, and, with a pretrained
+ * text backbone, the same process-wide feature cache, whose hits and misses are printed for the
+ * raw run and the timed window (repeated texts cost a look-up in both).
  */
 public final class EncoderBenchmark {
 
@@ -59,6 +79,13 @@ public final class EncoderBenchmark {
     private final Map<String, String> overrides = new HashMap<>();
     private final Duration latencyRun;
     private final PrintStream out;
+    /** The text backbone's feature cache (null for the hashed text tower), and what the raw run did with it. */
+    private FeatureCache textCache;
+    private CacheFigures rawCache;
+
+    /** Consumer groups (application ids) of the two encoder instances: the timed one starts where we say. */
+    static final String WARM_UP_APP = "bench-encoder-warm-up";
+    static final String TIMED_APP = "bench-encoder-timed";
 
     public EncoderBenchmark(List<EmojiItem> items, int batchSize, int backlog, int warmup, Duration maxWarmup,
                             Duration latencyRun, PrintStream out) {
@@ -78,8 +105,11 @@ public final class EncoderBenchmark {
     }
 
     public Map<String, Object> run(Path workDir) throws Exception {
-        Map<String, Object> rawConfigs = rawThroughput(towersSetting(EncoderConfig.TOWERS_WORKERS),
-                towersSetting(EncoderConfig.TOWERS_THREADS));
+        // the towers the pipeline run will serve (model.preset and model.seed as --set leaves them)
+        EncoderConfig probe = new EncoderConfig(overridesWith(Map.of("bootstrap.servers", "127.0.0.1:1",
+                "schema.registry.url", "http://127.0.0.1:1")));
+        Map<String, Object> rawConfigs = rawThroughput(probe.modelConfig(), probe.getLong(CommonConfig.MODEL_SEED),
+                towersSetting(EncoderConfig.TOWERS_WORKERS), towersSetting(EncoderConfig.TOWERS_THREADS));
         double raw = rawConfigs.values().stream().mapToDouble(v -> (Double) v).max().orElseThrow();
         out.printf("raw towers: %.1f items/s at batch %d (the best of %s)%n", raw, batchSize, rawConfigs);
         try (BenchCluster cluster = new BenchCluster(4)) {
@@ -93,35 +123,52 @@ public final class EncoderBenchmark {
             Outputs outputs = new Outputs(cluster);
             double pipeline;
             Map<String, Object> warm;
+            Map<String, Object> cache = new LinkedHashMap<>();
             Map<String, Object> latency = new LinkedHashMap<>();
-            try (EncoderService encoder = EncoderService.start(new EncoderConfig(props))) {
-                warm = warmUp(cluster, outputs, seq);
-                // the timed backlog: produced at once, then drained with nothing else producing
+            try {
+                try (EncoderService warmUpEncoder = EncoderService.start(new EncoderConfig(withApplicationId(props, WARM_UP_APP)))) {
+                    warm = warmUp(cluster, outputs, seq);
+                    outputs.awaitCount(seq.get(), Duration.ofMinutes(10)); // nothing of the warm-up is left over
+                }
+                // the backlog lands while no encoder reads the content topic: the timed encoder's
+                // group starts at the topic's end as it was before the backlog, so it sees the
+                // backlog, all of it already there, and nothing else
+                startAtEnd(cluster, TIMED_APP);
                 long before = seq.get();
                 produce(cluster, backlog, 0, seq);
                 long target = seq.get();
-                long startNanos = System.nanoTime();
-                long startDone = outputs.done();
-                Breakdown b0 = Breakdown.of(encoder);
-                outputs.awaitCount(target, Duration.ofMinutes(10));
-                Breakdown b1 = Breakdown.of(encoder);
-                if (startDone >= before) {
-                    throw new IllegalStateException("the encoder drained the warm-up before the backlog was produced: "
-                            + "the timed window would include idle time; raise --warmup");
-                }
-                pipeline = (target - startDone) / ((outputs.lastNanos() - startNanos) / 1e9);
-                out.println(b1.minus(b0));
-                out.printf("pipeline: %.1f items/s (ratio %.2f)%n", pipeline, pipeline / raw);
-                for (int pct : new int[] {50, 90}) {
-                    double rate = pipeline * pct / 100.0;
-                    outputs.startLatency();
-                    long sent = produce(cluster, (int) (rate * latencyRun.toSeconds()), rate, seq);
-                    outputs.awaitLatencyCount(sent, Duration.ofMinutes(5));
-                    LatencyRecorder l = outputs.latency();
-                    out.printf("latency at %d%% (%.1f items/s, %d events): p50 %.0f ms, p99 %.0f ms%n", pct, rate, sent,
-                            l.percentile(50), l.percentile(99));
-                    latency.put("p50_at_" + pct, round(l.percentile(50)));
-                    latency.put("p99_at_" + pct, round(l.percentile(99)));
+                CacheFigures c0 = CacheFigures.of(textCache);
+                outputs.armWindow(before);
+                try (EncoderService encoder = EncoderService.start(new EncoderConfig(withApplicationId(props, TIMED_APP)))) {
+                    outputs.awaitWindowStart(Duration.ofMinutes(5));
+                    Breakdown b0 = Breakdown.of(encoder);
+                    outputs.awaitCount(target, Duration.ofMinutes(10));
+                    Breakdown b1 = Breakdown.of(encoder);
+                    CacheFigures c1 = CacheFigures.of(textCache);
+                    long timed = target - outputs.windowStartDone();
+                    if (timed <= 0) {
+                        throw new IllegalStateException("the whole backlog came out in the first commit: nothing left "
+                                + "to time; raise --backlog");
+                    }
+                    pipeline = timed / ((outputs.lastNanos() - outputs.windowStartNanos()) / 1e9);
+                    out.println(b1.minus(b0));
+                    out.printf("pipeline: %.1f items/s over %d items (ratio %.2f)%n", pipeline, timed, pipeline / raw);
+                    if (textCache != null) {
+                        out.println("text backbone cache, timed window: " + c1.minus(c0) + "; raw run: " + rawCache);
+                        cache.put("raw", rawCache.json());
+                        cache.put("timed_window", c1.minus(c0).json());
+                    }
+                    for (int pct : new int[] {50, 90}) {
+                        double rate = pipeline * pct / 100.0;
+                        outputs.startLatency();
+                        long sent = produce(cluster, (int) (rate * latencyRun.toSeconds()), rate, seq);
+                        outputs.awaitLatencyCount(sent, Duration.ofMinutes(5));
+                        LatencyRecorder l = outputs.latency();
+                        out.printf("latency at %d%% (%.1f items/s, %d events): p50 %.0f ms, p99 %.0f ms%n", pct, rate, sent,
+                                l.percentile(50), l.percentile(99));
+                        latency.put("p50_at_" + pct, round(l.percentile(50)));
+                        latency.put("p99_at_" + pct, round(l.percentile(99)));
+                    }
                 }
             } finally {
                 outputs.close();
@@ -135,8 +182,54 @@ public final class EncoderBenchmark {
             json.put("batch_size", batchSize);
             json.put("backlog", backlog);
             json.put("warmup", warm);
+            if (textCache != null) {
+                json.put("text_backbone_cache", cache);
+            }
             json.put("settings", new java.util.TreeMap<>(overrides));
             return json;
+        }
+    }
+
+    private static Map<String, Object> withApplicationId(Map<String, Object> props, String applicationId) {
+        Map<String, Object> p = new HashMap<>(props);
+        p.put(EncoderConfig.APPLICATION_ID, applicationId);
+        return p;
+    }
+
+    /**
+     * Commits, for a consumer group that has not run yet, the content topic's end offsets as they
+     * are now: a Streams app with that application id starts there instead of at the beginning.
+     */
+    private static void startAtEnd(BenchCluster cluster, String group) throws Exception {
+        String topic = cluster.topics().name(VilstreamTopic.CONTENT);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.settings().bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS)
+                    .forEach((tp, info) -> offsets.put(tp, new OffsetAndMetadata(info.offset())));
+            admin.alterConsumerGroupOffsets(group, offsets).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The text backbone cache's counters at one moment; {@link #minus} gives what happened in between. */
+    record CacheFigures(long hits, long misses, int size) {
+        static CacheFigures of(FeatureCache cache) {
+            return cache == null ? new CacheFigures(0, 0, 0) : new CacheFigures(cache.hits(), cache.misses(), cache.size());
+        }
+
+        CacheFigures minus(CacheFigures earlier) {
+            return new CacheFigures(hits - earlier.hits, misses - earlier.misses, size);
+        }
+
+        Map<String, Object> json() {
+            return Map.of("hits", hits, "misses", misses, "size", size);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%d hits, %d misses (%d texts cached)", hits, misses, size);
         }
     }
 
@@ -206,8 +299,7 @@ public final class EncoderBenchmark {
      * default threads (every core); one one-thread worker per core; the encoder's configured
      * workers. The raw figure is the best of them, whatever the pipeline run is configured with.
      */
-    Map<String, Object> rawThroughput(int workers, int threadsEach) throws InterruptedException {
-        ModelConfig config = ModelConfig.defaults();
+    Map<String, Object> rawThroughput(ModelConfig config, long seed, int workers, int threadsEach) throws InterruptedException {
         ImageDecoder decoder = new ImageDecoder(config.imageSize());
         List<float[]> images = new ArrayList<>();
         List<String> texts = new ArrayList<>();
@@ -221,7 +313,10 @@ public final class EncoderBenchmark {
             texts.add(item.name());
         }
         Map<String, Object> result = new LinkedHashMap<>();
-        try (DualEncoder model = DualEncoder.initial(config, 42)) {
+        try (DualEncoder model = DualEncoder.initial(config, seed)) {
+            // the backbone is the process's: the pipeline's encoders share this cache
+            textCache = model.hasTextBackbone() ? model.textBackbone().cache() : null;
+            CacheFigures before = CacheFigures.of(textCache);
             Runnable batch = () -> {
                 model.encodeImagesWithTags(images, 5, 0.3f);
                 model.encodeTexts(texts);
@@ -237,6 +332,7 @@ public final class EncoderBenchmark {
                     }
                 }
             }
+            rawCache = CacheFigures.of(textCache).minus(before);
         }
         return result;
     }
@@ -309,12 +405,19 @@ public final class EncoderBenchmark {
         return n;
     }
 
-    /** A read_committed reader of the embedding topics: counts items with both embeddings, times outputs. */
+    /**
+     * A read_committed reader of the embedding topics: counts items with both embeddings, times
+     * outputs. The timed window opens when, after {@link #armWindow}, a poll's records first raise
+     * the count past the given one (the first committed outputs of the backlog).
+     */
     private static final class Outputs implements AutoCloseable {
         private final Thread thread;
         private final Set<String> images = ConcurrentHashMap.newKeySet();
         private final Set<String> texts = ConcurrentHashMap.newKeySet();
         private final AtomicLong last = new AtomicLong();
+        private volatile long armedAfter = Long.MAX_VALUE;
+        private volatile long windowStartNanos;
+        private volatile long windowStartDone;
         private volatile LatencyRecorder latency;
         private final AtomicLong latencyCount = new AtomicLong();
         private volatile boolean running = true;
@@ -331,7 +434,8 @@ public final class EncoderBenchmark {
                 try (KafkaConsumer<String, Embedding> c = new KafkaConsumer<>(p, new StringDeserializer(), des)) {
                     c.subscribe(List.of(imageTopic, textTopic));
                     while (running) {
-                        for (ConsumerRecord<String, Embedding> r : c.poll(Duration.ofMillis(50))) {
+                        var records = c.poll(Duration.ofMillis(50));
+                        for (ConsumerRecord<String, Embedding> r : records) {
                             long now = System.currentTimeMillis();
                             boolean image = r.topic().equals(imageTopic);
                             (image ? images : texts).add(r.key());
@@ -341,6 +445,11 @@ public final class EncoderBenchmark {
                                 l.record(now - r.value().getEventTime().toEpochMilli());
                                 latencyCount.incrementAndGet();
                             }
+                        }
+                        long done = done();
+                        if (!records.isEmpty() && windowStartNanos == 0 && done > armedAfter) {
+                            windowStartDone = done;
+                            windowStartNanos = last.get();
                         }
                     }
                 }
@@ -366,6 +475,31 @@ public final class EncoderBenchmark {
                 }
                 Thread.sleep(20);
             }
+        }
+
+        /** Opens the timed window at the first poll that takes the count past {@code done}. */
+        void armWindow(long done) {
+            windowStartNanos = 0;
+            armedAfter = done;
+        }
+
+        void awaitWindowStart(Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (windowStartNanos == 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no output of the backlog in " + timeout);
+                }
+                Thread.sleep(5);
+            }
+        }
+
+        long windowStartNanos() {
+            return windowStartNanos;
+        }
+
+        /** Items with both embeddings at the window's start: they are not timed. */
+        long windowStartDone() {
+            return windowStartDone;
         }
 
         void startLatency() {
