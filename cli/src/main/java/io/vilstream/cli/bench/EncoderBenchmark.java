@@ -20,9 +20,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.vilstream.cli.local.LocalCluster;
 import io.vilstream.datasets.EmojiDataset;
 import io.vilstream.datasets.events.ContentEvents;
 import io.vilstream.datasets.item.EmojiItem;
+import io.vilstream.datasets.produce.ContentProducer;
 import io.vilstream.encoder.EncoderService;
 import io.vilstream.encoder.batching.TowerWorkers;
 import io.vilstream.encoder.config.EncoderConfig;
@@ -39,14 +41,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * {@code vilstream bench encoder}: in one run on an embedded broker, (1) the raw tower forward
@@ -112,7 +110,7 @@ public final class EncoderBenchmark {
                 towersSetting(EncoderConfig.TOWERS_WORKERS), towersSetting(EncoderConfig.TOWERS_THREADS));
         double raw = rawConfigs.values().stream().mapToDouble(v -> (Double) v).max().orElseThrow();
         out.printf("raw towers: %.1f items/s at batch %d (the best of %s)%n", raw, batchSize, rawConfigs);
-        try (BenchCluster cluster = new BenchCluster(4)) {
+        try (LocalCluster cluster = LocalCluster.inProcess(4)) {
             Map<String, Object> props = overridesWith(Map.of(
                     "bootstrap.servers", cluster.settings().bootstrapServers(),
                     "schema.registry.url", cluster.settings().registryUrl(),
@@ -200,7 +198,7 @@ public final class EncoderBenchmark {
      * Commits, for a consumer group that has not run yet, the content topic's end offsets as they
      * are now: a Streams app with that application id starts there instead of at the beginning.
      */
-    private static void startAtEnd(BenchCluster cluster, String group) throws Exception {
+    private static void startAtEnd(LocalCluster cluster, String group) throws Exception {
         String topic = cluster.topics().name(VilstreamTopic.CONTENT);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.settings().bootstrapServers()))) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -253,7 +251,7 @@ public final class EncoderBenchmark {
      * minute or more of load and takes a core meanwhile on a small machine: measured before it
      * settles, the pipeline's figure is the compiler's, not the steady state a running service has.
      */
-    private Map<String, Object> warmUp(BenchCluster cluster, Outputs outputs, AtomicLong seq) throws InterruptedException {
+    private Map<String, Object> warmUp(LocalCluster cluster, Outputs outputs, AtomicLong seq) throws InterruptedException {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         long start = System.nanoTime();
         produce(cluster, warmup, 0, seq);
@@ -380,29 +378,18 @@ public final class EncoderBenchmark {
         return batches.get() * (double) batchSize / ((end - window[0]) / 1e9);
     }
 
-    private long produce(BenchCluster cluster, int n, double rate, AtomicLong seq) throws InterruptedException {
-        Map<String, Object> p = cluster.settings().common();
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        String topic = cluster.topics().name(VilstreamTopic.CONTENT);
-        try (KafkaProducer<String, ContentEvent> producer = new KafkaProducer<>(p, new StringSerializer(),
-                AvroSerde.forValues(ContentEvent.class, cluster.settings().serdeConfig()).serializer())) {
-            long start = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                if (rate > 0) {
-                    long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    }
-                }
+    /** Sends {@code n} events at {@code rate} (0: at once), cycling through the items, each with a new id; returns n. */
+    private long produce(LocalCluster cluster, int n, double rate, AtomicLong seq) throws InterruptedException {
+        try (ContentProducer producer = ContentProducer.open(cluster.settings().common(),
+                AvroSerde.forValues(ContentEvent.class, cluster.settings().serdeConfig()).serializer(),
+                cluster.topics().name(VilstreamTopic.CONTENT))) {
+            return producer.publish(n, rate, () -> false, i -> {
                 long id = seq.getAndIncrement();
                 ContentEvent e = ContentEvents.from(items.get((int) (id % items.size())), Instant.now());
                 e.setId("bench-" + id);
-                producer.send(new ProducerRecord<>(topic, e.getId(), e));
-            }
-            producer.flush();
+                return e;
+            });
         }
-        return n;
     }
 
     /**
@@ -422,7 +409,7 @@ public final class EncoderBenchmark {
         private final AtomicLong latencyCount = new AtomicLong();
         private volatile boolean running = true;
 
-        Outputs(BenchCluster cluster) {
+        Outputs(LocalCluster cluster) {
             Map<String, Object> p = cluster.settings().common();
             p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-reader");
             p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -3,7 +3,6 @@ package io.vilstream.cli.bench;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,11 +13,11 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vilstream.cli.local.LocalCluster;
 import io.vilstream.datasets.EmojiDataset;
-import io.vilstream.datasets.events.ContentEvents;
 import io.vilstream.datasets.item.EmojiItem;
+import io.vilstream.datasets.produce.ContentProducer;
 import io.vilstream.datasets.split.Split;
-import io.vilstream.embedded.EmbeddedKafkaBroker;
 import io.vilstream.model.config.ModelConfig;
 import io.vilstream.model.eval.Recall;
 import io.vilstream.model.eval.RetrievalEvaluator;
@@ -35,18 +34,12 @@ import io.vilstream.runtime.kafka.KafkaSettings;
 import io.vilstream.schemas.avro.ContentEvent;
 import io.vilstream.schemas.avro.ModelStatus;
 import io.vilstream.schemas.avro.ModelVersion;
-import io.vilstream.schemas.registry.server.EmbeddedSchemaRegistry;
 import io.vilstream.schemas.serde.AvroSerde;
-import io.vilstream.schemas.topics.TopicCreator;
 import io.vilstream.schemas.topics.TopicSet;
 import io.vilstream.schemas.topics.VilstreamTopic;
 import io.vilstream.trainer.OnlineTrainer;
 import io.vilstream.trainer.TrainerStatus;
 import io.vilstream.trainer.config.TrainerConfig;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * {@code vilstream bench trainer}: in one run, the offline loop's items/s (half before, half
@@ -212,26 +205,19 @@ public final class TrainerBenchmark {
     }
 
     private StreamRun stream(Map<String, Object> props, List<EmojiItem> train, List<EmojiItem> val) throws Exception {
-        TopicSet topics = TopicSet.builder().partitions(2).build();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start();
-             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder().bootstrapServers(broker.bootstrapServers())
-                     .port(0).build().start()) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                new TopicCreator(admin).replicationFactor((short) 1).ensure(topics);
-            }
-            KafkaSettings kafka = KafkaSettings.of(broker.bootstrapServers(), registry.url());
+        try (LocalCluster cluster = LocalCluster.inProcess(2)) {
+            KafkaSettings kafka = cluster.settings();
+            TopicSet topics = cluster.topics();
             int backlog = (int) Math.round(train.size() * settings.backlog());
             List<EmojiItem> first = new ArrayList<>(val);
             first.addAll(train.subList(0, backlog));
             List<EmojiItem> rest = train.subList(backlog, train.size());
             String content = topics.name(VilstreamTopic.CONTENT);
-            try (KafkaProducer<String, ContentEvent> producer = new KafkaProducer<>(kafka.common(), new StringSerializer(),
-                    AvroSerde.forValues(ContentEvent.class, kafka.serdeConfig()).serializer())) {
-                for (EmojiItem item : first) {
-                    producer.send(new ProducerRecord<>(content, item.id(), ContentEvents.from(item, Instant.now())));
-                }
+            try (ContentProducer producer = ContentProducer.open(kafka.common(),
+                    AvroSerde.forValues(ContentEvent.class, kafka.serdeConfig()).serializer(), content)) {
+                first.forEach(producer::send);
                 producer.flush();
-                TrainerConfig config = new TrainerConfig(withCluster(props, broker.bootstrapServers(), registry.url()));
+                TrainerConfig config = new TrainerConfig(withCluster(props, cluster.bootstrapServers(), cluster.registryUrl()));
                 OnlineTrainer trainer = new OnlineTrainer(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), b -> { })
                         .start();
                 try {
@@ -250,7 +236,7 @@ public final class TrainerBenchmark {
                             // after the rest of the train split the stream starts over: updates of known content
                             EmojiItem item = sent < rest.size() ? rest.get(sent) : train.get((sent - rest.size()) % train.size());
                             sent++;
-                            producer.send(new ProducerRecord<>(content, item.id(), ContentEvents.from(item, Instant.now())));
+                            producer.send(item);
                         }
                         if (s0 == null && trainer.status().stepsThisRun() > 0) {
                             s0 = trainer.status();

@@ -42,7 +42,7 @@ public final class BrokerCommand implements Callable<Integer> {
         }, "broker-shutdown"));
         System.out.printf("Kafka bootstrap:  %s%n", cluster.bootstrapServers());
         System.out.printf("Schema registry:  %s%n", cluster.registryUrl());
-        System.out.printf("Topics:           %s%n", cluster.topics().summary());
+        System.out.printf("Topics:           %s%n", cluster.topicReport().summary());
         System.out.printf("Ready in %.1f s (data in %s). Ctrl-C or SIGTERM stops both.%n",
                 (System.nanoTime() - t0) / 1e9, dataDir.toAbsolutePath());
         System.out.flush();

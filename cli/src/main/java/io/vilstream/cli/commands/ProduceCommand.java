@@ -13,7 +13,6 @@ import io.vilstream.schemas.avro.ContentEvent;
 import io.vilstream.schemas.serde.AvroSerde;
 import io.vilstream.schemas.topics.TopicSet;
 import io.vilstream.schemas.topics.VilstreamTopic;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import picocli.CommandLine.Command;
@@ -60,8 +59,8 @@ public final class ProduceCommand implements Callable<Integer> {
         String topic = TopicSet.fromConfig(config.originals()).name(VilstreamTopic.CONTENT);
         AvroSerde<ContentEvent> serde = AvroSerde.forValues(ContentEvent.class, settings.serdeConfig());
         long total = (long) items.size() * repeat;
-        try (Producer<String, ContentEvent> producer = ContentProducer.kafkaProducer(settings.common(), serde.serializer())) {
-            long sent = new ContentProducer(producer, topic).publish(items, repeat, rate, n -> {
+        try (ContentProducer producer = ContentProducer.open(settings.common(), serde.serializer(), topic)) {
+            long sent = producer.publish(items, repeat, rate, n -> {
                 if (n % 100 == 0 || n == total) {
                     System.out.printf("\rproduced %d / %d", n, total);
                 }

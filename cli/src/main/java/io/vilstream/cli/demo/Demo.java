@@ -17,13 +17,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.vilstream.cli.bench.EmojiTrainingData;
 import io.vilstream.cli.local.LocalCluster;
 import io.vilstream.datasets.EmojiDataset;
 import io.vilstream.datasets.events.ContentEvents;
 import io.vilstream.datasets.item.EmojiItem;
+import io.vilstream.datasets.produce.ContentProducer;
 import io.vilstream.datasets.split.Split;
 import io.vilstream.encoder.EncoderService;
 import io.vilstream.encoder.config.EncoderConfig;
@@ -48,10 +48,6 @@ import io.vilstream.schemas.topics.VilstreamTopic;
 import io.vilstream.trainer.OnlineTrainer;
 import io.vilstream.trainer.TrainerStatus;
 import io.vilstream.trainer.config.TrainerConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * {@code vilstream demo}: the whole system on one machine. Starts the embedded broker and
@@ -73,7 +69,8 @@ public final class Demo {
     private final PrintStream out;
     private final boolean tty;
     private final Map<Long, RetrievalMetrics> results = new ConcurrentSkipListMap<>();
-    private final AtomicLong produced = new AtomicLong();
+    /** Set when the producer thread has opened it: the progress line and the summary count its acknowledgements. */
+    private volatile ContentProducer content;
     private final AtomicBoolean stopping = new AtomicBoolean();
     /** Whether the demo runs on the 33-emoji fixture (a handful of validation items). */
     private boolean fixture;
@@ -165,7 +162,7 @@ public final class Demo {
             producer.join(30_000);
             // let what was produced come out of the pipeline before counting
             long drain = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (watcher.embedded() + watcher.dlq() < produced.get() && System.nanoTime() < drain) {
+            while (watcher.embedded() + watcher.dlq() < produced() && System.nanoTime() < drain) {
                 Thread.sleep(500);
             }
         } finally {
@@ -263,45 +260,33 @@ public final class Demo {
     private static final List<String> SERVICE_PREFIXES = List.of("encoder.", "trainer.", "retriever.");
 
     private void produce(KafkaSettings settings, TopicSet topics, List<EmojiItem> evalItems, List<EmojiItem> trainItems) {
-        Map<String, Object> p = settings.common();
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        String topic = topics.name(VilstreamTopic.CONTENT);
-        try (KafkaProducer<String, ContentEvent> producer = new KafkaProducer<>(p, new StringSerializer(),
-                AvroSerde.forValues(ContentEvent.class, settings.serdeConfig()).serializer())) {
+        try (ContentProducer producer = ContentProducer.open(settings.common(),
+                AvroSerde.forValues(ContentEvent.class, settings.serdeConfig()).serializer(), topics.name(VilstreamTopic.CONTENT))) {
+            content = producer;
             // validation and test items first: the trainer's gate and the evaluation need them;
             // the split rule keeps them out of training
-            for (EmojiItem item : evalItems) {
-                send(producer, topic, ContentEvents.from(item, Instant.now()));
-            }
+            evalItems.forEach(producer::send);
             // a few malformed events, to show bad input going to the DLQ without stopping anything
             for (int i = 0; i < options.badEvents() && !evalItems.isEmpty(); i++) {
                 ContentEvent e = ContentEvents.from(evalItems.get(i % evalItems.size()), Instant.now());
                 e.setId("malformed-" + i);
                 e.setImages(List.of(new ImageRendition(ByteBuffer.wrap(("not a picture #" + i).getBytes()), "image/png", "demo")));
-                send(producer, topic, e);
+                producer.send(e);
             }
-            long start = System.nanoTime();
-            for (int i = 0; i < trainItems.size() && !stopping.get(); i++) {
-                long due = start + (long) (i * 1e9 / options.trainRate());
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                }
-                send(producer, topic, ContentEvents.from(trainItems.get(i), Instant.now()));
-            }
-            producer.flush();
+            producer.publish(trainItems.size(), options.trainRate(), stopping::get,
+                    i -> ContentEvents.from(trainItems.get((int) i), Instant.now()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IllegalStateException e) {
+            // what the broker took is counted; the rest shows as produced < total on the progress line
+            out.println("producer: " + e.getMessage());
         }
     }
 
-    private void send(KafkaProducer<String, ContentEvent> producer, String topic, ContentEvent e) {
-        producer.send(new ProducerRecord<>(topic, e.getId(), e), (meta, error) -> {
-            if (error == null) {
-                produced.incrementAndGet();
-            }
-        });
+    /** Content events the broker acknowledged. */
+    private long produced() {
+        ContentProducer p = content;
+        return p == null ? 0 : p.acknowledged();
     }
 
     private void evaluateVersionZero(List<TrainingItem> test) {
@@ -338,7 +323,7 @@ public final class Demo {
 
     private void printStatus(long t0, long total, PipelineWatcher w, TrainerStatus trainer, RetrieverService retriever) {
         long secs = (System.nanoTime() - t0) / 1_000_000_000L;
-        long p = produced.get();
+        long p = produced();
         int width = 20;
         int filled = (int) Math.min(width, total == 0 ? 0 : width * (w.embedded() + w.dlq()) / total);
         String bar = "#".repeat(filled) + ".".repeat(width - filled);
@@ -364,7 +349,7 @@ public final class Demo {
         double seconds = (System.nanoTime() - t0) / 1e9;
         out.println();
         printTable("summary");
-        out.printf("records: produced %d = embedded %d + DLQ %d; duplicates %d%n", produced.get(), w.embedded(), w.dlq(),
+        out.printf("records: produced %d = embedded %d + DLQ %d; duplicates %d%n", produced(), w.embedded(), w.dlq(),
                 w.duplicates());
         out.printf("peak resident memory: %.0f MB (demo JVM %.0f MB, broker JVM %.0f MB); %.0f s%n",
                 demoPeak + brokerPeak, demoPeak, brokerPeak, seconds);
@@ -374,7 +359,7 @@ public final class Demo {
                     "i2t", recall(m.i2t()), "t2i", recall(m.t2i())))));
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("versions", versions);
-            json.put("records", Map.of("produced", produced.get(), "embedded", w.embedded(), "dlq", w.dlq(),
+            json.put("records", Map.of("produced", produced(), "embedded", w.embedded(), "dlq", w.dlq(),
                     "duplicates", w.duplicates()));
             json.put("seconds", Math.round(seconds * 10) / 10.0);
             json.put("peak_rss_mb", Math.round(demoPeak + brokerPeak));
