@@ -42,6 +42,10 @@ public record CatalogItem(String id, String name, List<Text> captions, List<Stri
         return new CatalogItem(id, name, captions, tags, generated, taggerVersion, attributes, image, mediaType, eventTime);
     }
 
+    CatalogItem withoutGeneratedTags() {
+        return new CatalogItem(id, name, captions, tags, List.of(), null, attributes, image, mediaType, eventTime);
+    }
+
     /** The same content with the generated tags of {@code previous}. */
     CatalogItem keepingTagsOf(CatalogItem previous) {
         return previous == null ? this

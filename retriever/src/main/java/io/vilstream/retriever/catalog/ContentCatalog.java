@@ -80,6 +80,24 @@ public final class ContentCatalog {
         }
     }
 
+    /**
+     * A tags tombstone (the item was deleted): its generated tags go, and so does an entry known
+     * only from them — generated tags read after the content tombstone (the two topics are read
+     * at their own pace) must not bring the item back. Content filed meanwhile (the id created
+     * again) keeps its entry; its new tags follow.
+     */
+    public synchronized void removeGeneratedTags(String id) {
+        CatalogItem existing = items.get(id);
+        if (existing == null) {
+            return;
+        }
+        if (existing.name() == null) {
+            remove(id);
+        } else {
+            store(existing.withoutGeneratedTags());
+        }
+    }
+
     public synchronized Optional<CatalogItem> get(String id) {
         return Optional.ofNullable(items.get(id));
     }

@@ -9,7 +9,10 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Content events and generated tags → the content catalog. Bad records are skipped with a warning. */
+/**
+ * Content events and generated tags → the content catalog. A content tombstone removes the item,
+ * a tags tombstone its generated tags. Bad records are skipped with a warning.
+ */
 public final class CatalogIngestor implements TopicReplayer.BatchHandler {
 
     private static final Logger log = LoggerFactory.getLogger(CatalogIngestor.class);
@@ -32,8 +35,12 @@ public final class CatalogIngestor implements TopicReplayer.BatchHandler {
         for (ConsumerRecord<String, byte[]> r : records) {
             boolean isContent = r.topic().equals(contentTopic);
             if (r.value() == null) {
-                if (isContent && r.key() != null) {
-                    catalog.remove(r.key());
+                if (r.key() != null) {
+                    if (isContent) {
+                        catalog.remove(r.key());
+                    } else {
+                        catalog.removeGeneratedTags(r.key()); // the encoder passes a content delete on
+                    }
                 }
                 continue;
             }

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The micro-batches of one topology, one per stream thread: every task a thread runs adds its
@@ -126,6 +127,19 @@ public final class ThreadBatches<T> {
             int before = items.size();
             items.removeIf(p -> p.owner() == owner);
             return before - items.size();
+        }
+
+        /** Removes and returns {@code owner}'s pending items that {@code which} selects (a deleted id's records). */
+        public synchronized List<Pending<T>> remove(Owner owner, Predicate<T> which) {
+            List<Pending<T>> removed = new ArrayList<>();
+            items.removeIf(p -> {
+                if (p.owner() == owner && which.test(p.item())) {
+                    removed.add(p);
+                    return true;
+                }
+                return false;
+            });
+            return removed;
         }
 
         public synchronized int inFlight() {

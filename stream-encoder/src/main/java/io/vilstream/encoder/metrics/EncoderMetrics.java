@@ -12,8 +12,8 @@ import io.micrometer.core.instrument.Timer;
 /**
  * The encoder's meters (Prometheus names {@code vilstream_encoder_*}): records in, out by
  * modality, DLQ by reason, batch size, encode latency, event-to-output latency, the model
- * version in use, hot swaps and failed loads. Counts reconcile: in = valid + DLQ, and every
- * valid record yields one image and one text embedding.
+ * version in use, hot swaps and failed loads. Counts reconcile: in = valid + deletes + DLQ, and
+ * every valid record yields one image and one text embedding (unless its id is deleted first).
  */
 public final class EncoderMetrics {
 
@@ -29,6 +29,7 @@ public final class EncoderMetrics {
     private final Counter swaps;
     private final Counter loadFailures;
     private final Counter encodeFailures;
+    private final Counter deletes;
     private final AtomicLong version = new AtomicLong(-1);
 
     private final String pipeline;
@@ -59,6 +60,9 @@ public final class EncoderMetrics {
         this.loadFailures = Counter.builder("vilstream.encoder.model.load.failures").description("model versions that failed to load").tag("pipeline", pipeline).register(registry);
         this.encodeFailures = Counter.builder("vilstream.encoder.encode.failures")
                 .description("records whose tower batch failed (live: sent to the DLQ; backfill: encoded again)")
+                .tag("pipeline", pipeline).register(registry);
+        this.deletes = Counter.builder("vilstream.encoder.deletes")
+                .description("content tombstones passed on as tombstones on the embedding and tag topics")
                 .tag("pipeline", pipeline).register(registry);
         registry.gauge("vilstream.encoder.model.version", java.util.List.of(io.micrometer.core.instrument.Tag.of("pipeline", pipeline)), version);
     }
@@ -118,6 +122,15 @@ public final class EncoderMetrics {
     /** The towers failed on a batch of {@code records}. */
     public void encodeFailed(int records) {
         encodeFailures.increment(records);
+    }
+
+    /** A content tombstone was passed on (the item is deleted downstream). */
+    public void deleted() {
+        deletes.increment();
+    }
+
+    public double deleteCount() {
+        return deletes.count();
     }
 
     public double encodeFailureCount() {

@@ -8,12 +8,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps the backfill's global view of the image-embedding topic: for each content id, the
- * model version of its latest embedding. The backfill skips an item the live encoder already
- * embedded with the version being backfilled.
+ * model version of its latest embedding, or its deletion, with the record's timestamp
+ * ({@link EmbeddedState}). The backfill skips an item the live encoder already embedded with the
+ * version being backfilled, and content older than a deletion already written: a tombstone is
+ * kept as a marker, not forgotten, or the backfill would embed the deleted content again.
  */
 final class EmbeddedVersions implements Processor<String, Embedding, Void, Void> {
 
-    private KeyValueStore<String, Long> store;
+    private KeyValueStore<String, EmbeddedState> store;
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
@@ -26,9 +28,9 @@ final class EmbeddedVersions implements Processor<String, Embedding, Void, Void>
             return;
         }
         if (record.value() == null) {
-            store.delete(record.key());
+            store.put(record.key(), EmbeddedState.deleted(record.timestamp()));
         } else {
-            store.put(record.key(), record.value().getModelVersion());
+            store.put(record.key(), new EmbeddedState(record.value().getModelVersion(), record.timestamp()));
         }
     }
 }

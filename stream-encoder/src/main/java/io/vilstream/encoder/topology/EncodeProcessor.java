@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 
 import io.vilstream.encoder.batching.BufferEntry;
@@ -49,6 +52,13 @@ import org.slf4j.LoggerFactory;
  * runs first. Outputs per item: one image and one text embedding, the generated tags, and the
  * hard negatives mined against recent images of the same version. Each task forwards the outputs
  * of its own records and deletes them from its buffer in the same transaction.
+ *
+ * <p>A tombstone (null value, key = content id) deletes the item: tombstones for that id go to the
+ * image and text embedding topics and the tags topic, in the same transaction as the input offset.
+ * Order per key: the id's records buffered before the delete never come out after it — those
+ * not yet encoded are dropped from the buffer, and the results of those being encoded are
+ * dropped when they come back. A backfill does the same when it re-reads a tombstone, and does
+ * not embed content older than a deletion the embedding topic already holds.
  */
 final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>, ThreadBatches.Owner {
 
@@ -67,9 +77,12 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
     record Buffered(String storeKey, BufferEntry entry, ContentValidator.ValidContent content, long generation) {
     }
 
-    /** The records to forward for one buffered record, after which its buffer entry is deleted. */
-    private record Outcome(String storeKey, BufferEntry entry, List<Record<Object, Object>> records, List<String> sinks,
-                           long eventTimeMs, long generation) {
+    /**
+     * The records to forward for one buffered record, after which its buffer entry is deleted;
+     * {@code id} is the content id of an encoded record, null for a rejection (DLQ).
+     */
+    private record Outcome(String id, String storeKey, BufferEntry entry, List<Record<Object, Object>> records,
+                           List<String> sinks, long eventTimeMs, long generation) {
     }
 
     private final EncoderTopology.Settings settings;
@@ -89,7 +102,7 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
     private ThreadBatches.Batch<Buffered> batch;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, BufferEntry> buffer;
-    private KeyValueStore<String, Long> embeddedVersions;
+    private KeyValueStore<String, EmbeddedState> embeddedVersions;
     private boolean closed;
     /**
      * Counts {@link #init} calls. Kafka Streams initialises the same instance again when it revives
@@ -99,6 +112,12 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
     private long generation;
     /** Whether the last batch start found no model (logged once, not at every tick). */
     private boolean modelUnavailable;
+    /**
+     * Deleted ids whose earlier records may still be encoding: id → the tombstone's offset. A
+     * result for a record of that id below it is dropped, not forwarded (it would follow the
+     * tombstone). Kept while this thread has batches in flight.
+     */
+    private final Map<String, Long> deletedBelow = new HashMap<>();
 
     EncodeProcessor(EncoderTopology.Settings settings, Deserializer<ContentEvent> deserializer, SwappableModel model,
                     HardNegativeMiner miner, EncoderMetrics metrics, ThreadBatches<Buffered> batches, Executor towers,
@@ -120,6 +139,7 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         this.closed = false;
         this.generation++;
         this.ready.clear();
+        this.deletedBelow.clear();
         this.buffer = context.getStateStore(EncoderTopology.BUFFER_STORE);
         this.batch = batches.current();
         if (settings.options().skipEmbedded()) {
@@ -163,15 +183,20 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         metrics.recordIn();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         String topic = meta.topic();
+        String key = keyString(record.key());
+        if (record.value() == null && key != null && !key.isBlank()) {
+            delete(key, record.timestamp(), meta.offset());
+            return;
+        }
         ContentValidator.ValidContent valid;
         try {
             ContentEvent event = decode(topic, record.key(), record.value());
-            valid = validator.validate(keyString(record.key()), event);
+            valid = validator.validate(key, event);
             if (embeddedVersions != null) {
-                Long latest = embeddedVersions.get(event.getId());
-                if (latest != null && latest == model.version()) {
+                EmbeddedState latest = embeddedVersions.get(event.getId());
+                if (latest != null && (latest.version() == model.version() || latest.deletedSince(record.timestamp()))) {
                     metrics.skipped();
-                    return; // the live encoder already embedded it with this version
+                    return; // the live encoder already embedded it with this version, or deleted it since
                 }
             }
         } catch (WireFormatException e) {
@@ -211,6 +236,7 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
             batch.remove(this); // still in the buffer store: the task's next owner encodes them
         }
         ready.clear();
+        deletedBelow.clear();
         if (context != null) {
             watch.releasedAll(context.taskId().partition()); // still in the buffer store, for the task's next owner
         }
@@ -219,15 +245,88 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
     private ContentEvent decode(String topic, byte[] key, byte[] value) throws InvalidContentException {
         if (value == null) {
             throw new InvalidContentException(InvalidContentException.Reason.NULL_VALUE,
-                    "a null value (tombstone) is not a content event; deleting content is not supported");
+                    "a null value (tombstone) without a content id as its key names nothing to delete");
         }
         return deserializer.deserialize(topic, value);
+    }
+
+    /**
+     * A tombstone for {@code id} (the content was deleted): drops the id's records still buffered
+     * by this task, so none comes out after the delete, and forwards tombstones for the id to the
+     * embedding and tag topics (a backfill: unless the item was created again and embedded since).
+     */
+    private void delete(String id, long timestamp, long offset) {
+        metrics.deleted();
+        for (ThreadBatches.Pending<Buffered> p : batch.remove(this, b -> id.equals(idOf(b)))) {
+            release(p.item().storeKey(), p.item().entry()); // buffered, not yet encoded: never will be
+        }
+        for (Iterator<Outcome> it = ready.iterator(); it.hasNext(); ) {
+            Outcome o = it.next();
+            if (id.equals(o.id())) { // encoded, not yet forwarded: it would come out before the tombstone for nothing
+                it.remove();
+                release(o.storeKey(), o.entry());
+            }
+        }
+        if (batch.inFlight() > 0) {
+            deletedBelow.merge(id, offset, Math::max); // being encoded now: dropped when the results come back
+        }
+        if (embeddedVersions != null) {
+            EmbeddedState latest = embeddedVersions.get(id);
+            if (latest != null && !latest.isDeleted() && latest.timestamp() > timestamp) {
+                return; // re-read by a backfill, but the item was created again and embedded since: keep it
+            }
+        }
+        Record<Object, Object> tombstone = new Record<>(id, null, timestamp);
+        context.forward(tombstone, EncoderTopology.SINK_IMAGE);
+        context.forward(tombstone, EncoderTopology.SINK_TEXT);
+        if (settings.options().tags()) {
+            context.forward(tombstone, EncoderTopology.SINK_TAGS);
+        }
+    }
+
+    /** Whether an encoded record's outputs must not be forwarded: its id was deleted after it. */
+    private boolean deletedAfter(Outcome o) {
+        if (o.id() == null) {
+            return false;
+        }
+        Long below = deletedBelow.get(o.id());
+        if (below != null && o.entry().offset() < below) {
+            return true;
+        }
+        // a backfill: the live encoder deleted it while this batch was encoding
+        EmbeddedState latest = embeddedVersions == null ? null : embeddedVersions.get(o.id());
+        return latest != null && latest.deletedSince(o.entry().timestamp());
+    }
+
+    /** The content id of a buffered record: its key (validated equal to the id), else its decoded id. */
+    private String idOf(Buffered b) {
+        if (b.content() != null) {
+            return b.content().event().getId();
+        }
+        String key = keyString(b.entry().key());
+        if (key != null) {
+            return key;
+        }
+        try {
+            return deserializer.deserialize(b.entry().topic(), b.entry().value()).getId();
+        } catch (RuntimeException e) {
+            return null; // it fails again when its batch starts, and goes to the DLQ then
+        }
+    }
+
+    private void release(String storeKey, BufferEntry entry) {
+        buffer.delete(storeKey);
+        watch.released(entry.partition(), entry.offset());
     }
 
     /** Forwards the outputs of this task's encoded records and deletes them from the buffer. */
     private void drain() {
         long now = System.currentTimeMillis();
         for (Outcome o; (o = ready.poll()) != null; ) {
+            if (deletedAfter(o)) {
+                release(o.storeKey(), o.entry());
+                continue;
+            }
             for (int i = 0; i < o.records().size(); i++) {
                 String sink = o.sinks().get(i);
                 context.forward(o.records().get(i), sink);
@@ -240,8 +339,18 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
             if (o.eventTimeMs() >= 0) {
                 metrics.embedded(o.eventTimeMs(), now);
             }
-            buffer.delete(o.storeKey());
-            watch.released(o.entry().partition(), o.entry().offset());
+            release(o.storeKey(), o.entry());
+        }
+        if (!deletedBelow.isEmpty() && batch.inFlight() == 0) {
+            // nothing encoding any more: a deleted id's records are settled, except those a failed
+            // backfill batch put back, which go now
+            for (ThreadBatches.Pending<Buffered> p : batch.remove(this, b -> {
+                Long below = deletedBelow.get(idOf(b));
+                return below != null && b.entry().offset() < below;
+            })) {
+                release(p.item().storeKey(), p.item().entry());
+            }
+            deletedBelow.clear();
         }
     }
 
@@ -351,7 +460,8 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
                     sinks.add(EncoderTopology.SINK_HARD_NEGATIVES);
                 }
                 Buffered b = pending.get(i).item();
-                outcomes.add(new Outcome(b.storeKey(), b.entry(), records, sinks, e.getEventTime().toEpochMilli(), b.generation()));
+                outcomes.add(new Outcome(id, b.storeKey(), b.entry(), records, sinks, e.getEventTime().toEpochMilli(),
+                        b.generation()));
             }
         } catch (RuntimeException ex) {
             // a model failure must not lose the batch silently
@@ -418,9 +528,9 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         BufferEntry e = b.entry();
         metrics.dlq(reason);
         if (!settings.options().dlq()) {
-            return new Outcome(b.storeKey(), e, List.of(), List.of(), -1, b.generation());
+            return new Outcome(null, b.storeKey(), e, List.of(), List.of(), -1, b.generation());
         }
-        return new Outcome(b.storeKey(), e, List.of(dlqRecord(e.key(), e.value(), e.timestamp(), stage, error, e.topic(), e.partition(), e.offset())),
+        return new Outcome(null, b.storeKey(), e, List.of(dlqRecord(e.key(), e.value(), e.timestamp(), stage, error, e.topic(), e.partition(), e.offset())),
                 List.of(EncoderTopology.SINK_DLQ), -1, b.generation());
     }
 

@@ -48,7 +48,7 @@ public final class EncoderTopology {
     public static final String SINK_TEXT = "embeddings-text";
     public static final String SINK_TAGS = "tags";
     public static final String SINK_HARD_NEGATIVES = "hard-negatives";
-    /** Backfill only: content id → model version of its latest image embedding (a global store). */
+    /** Backfill only: content id → model version (or deletion) of its latest image embedding (a global store). */
     public static final String EMBEDDED_VERSIONS_STORE = "embedded-versions";
 
     private EncoderTopology() {
@@ -104,7 +104,7 @@ public final class EncoderTopology {
                 new BufferEntrySerde()).withLoggingEnabled(Map.of()).withCachingEnabled(), PROCESSOR);
         if (settings.options().skipEmbedded()) {
             t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(EMBEDDED_VERSIONS_STORE),
-                            Serdes.String(), Serdes.Long()).withLoggingDisabled(),
+                            Serdes.String(), EmbeddedState.serde()).withLoggingDisabled(),
                     "embedded-versions-source", Serdes.String().deserializer(), embeddings.deserializer(),
                     topics.name(VilstreamTopic.EMBEDDINGS_IMAGE), "embedded-versions-update", EmbeddedVersions::new);
         }

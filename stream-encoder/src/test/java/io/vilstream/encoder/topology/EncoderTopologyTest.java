@@ -201,7 +201,7 @@ class EncoderTopologyTest {
                     b[0] = 7;
                     raw.pipeInput(good.getId(), b);
                 }, "UNKNOWN_MAGIC_BYTE"),
-                new Case("a null value", () -> raw.pipeInput(good.getId(), (byte[]) null), "NULL_VALUE"));
+                new Case("a null value without a key", () -> raw.pipeInput((String) null, (byte[]) null), "NULL_VALUE"));
 
         for (Case c : cases) {
             c.send().run();

@@ -41,7 +41,7 @@ final class ProcessorHarness {
 
     final MockProcessorContext<Object, Object> context;
     final KeyValueStore<String, BufferEntry> buffer;
-    final KeyValueStore<String, Long> embeddedVersions;
+    final KeyValueStore<String, EmbeddedState> embeddedVersions;
     final EncoderMetrics metrics = new EncoderMetrics(new SimpleMeterRegistry());
     final ThreadBatches<EncodeProcessor.Buffered> batches;
     final EncodeProcessor processor;
@@ -66,7 +66,7 @@ final class ProcessorHarness {
         buffer.init(context.getStateStoreContext(), buffer);
         context.addStateStore(buffer);
         embeddedVersions = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(EncoderTopology.EMBEDDED_VERSIONS_STORE),
-                Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
+                Serdes.String(), EmbeddedState.serde()).withLoggingDisabled().build();
         embeddedVersions.init(context.getStateStoreContext(), embeddedVersions);
         context.addStateStore(embeddedVersions);
         EncoderTopology.Settings settings = new EncoderTopology.Settings("vilstream-dual", batchSize, lingerMs,
@@ -91,6 +91,29 @@ final class ProcessorHarness {
     void send(ContentEvent e) {
         context.setRecordMetadata(TOPIC, 0, nextOffset++);
         processor.process(new Record<>(e.getId().getBytes(StandardCharsets.UTF_8), serializer.serialize(TOPIC, e), now));
+    }
+
+    /** A tombstone for {@code id} (its content deleted), stamped {@code timestamp}. */
+    void sendTombstone(String id, long timestamp) {
+        context.setRecordMetadata(TOPIC, 0, nextOffset++);
+        processor.process(new Record<>(id.getBytes(StandardCharsets.UTF_8), null, timestamp));
+    }
+
+    /** {@code e} with the record timestamp {@code timestamp}. */
+    void send(ContentEvent e, long timestamp) {
+        context.setRecordMetadata(TOPIC, 0, nextOffset++);
+        processor.process(new Record<>(e.getId().getBytes(StandardCharsets.UTF_8), serializer.serialize(TOPIC, e), timestamp));
+    }
+
+    /** What was forwarded to {@code sink}, in order: "id" for a record, "id:deleted" for a tombstone. */
+    List<String> forwardedTo(String sink) {
+        List<String> out = new ArrayList<>();
+        for (MockProcessorContext.CapturedForward<?, ?> f : context.forwarded()) {
+            if (f.childName().orElse("").equals(sink)) {
+                out.add(f.record().key() + (f.record().value() == null ? ":deleted" : ""));
+            }
+        }
+        return out;
     }
 
     /** Puts {@code events} straight into the buffer store: what a restore from the changelog leaves there. */
