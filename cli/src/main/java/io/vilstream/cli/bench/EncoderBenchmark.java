@@ -21,7 +21,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.vilstream.cli.local.LocalCluster;
-import io.vilstream.datasets.EmojiDataset;
 import io.vilstream.datasets.events.ContentEvents;
 import io.vilstream.datasets.item.EmojiItem;
 import io.vilstream.datasets.produce.ContentProducer;
@@ -540,10 +539,5 @@ public final class EncoderBenchmark {
 
     static double round(double v) {
         return Math.round(v * 10) / 10.0;
-    }
-
-    public static List<EmojiItem> benchItems(String dataset) {
-        EmojiDataset ds = EmojiDataset.load(EmojiDataset.Source.parse(dataset), null);
-        return ds.items();
     }
 }

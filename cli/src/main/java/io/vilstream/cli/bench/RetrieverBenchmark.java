@@ -17,7 +17,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vilstream.cli.commands.DatasetOptions;
+import io.vilstream.cli.commands.JsonOutput;
 import io.vilstream.datasets.EmojiDataset;
 import io.vilstream.datasets.item.EmojiItem;
 import io.vilstream.model.config.ModelConfig;
@@ -31,6 +32,7 @@ import io.vilstream.retriever.index.ScoredId;
 import io.vilstream.model.vectors.SimilarityKernel;
 import io.vilstream.retriever.index.VectorIndex;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -78,11 +80,9 @@ public final class RetrieverBenchmark implements Callable<Integer> {
     @Option(names = "--hnsw-candidates", defaultValue = "100", description = "HNSW candidates per query (default ${DEFAULT-VALUE}).")
     int hnswCandidates;
 
-    @Option(names = "--dataset", defaultValue = "emoji", description = "Real embeddings of: emoji (full set; falls back to the fixture when it cannot be had) or fixture (default ${DEFAULT-VALUE}).")
-    String dataset;
-
-    @Option(names = "--cache-dir", description = "Where the emoji set is cached.")
-    Path cacheDir;
+    /** The real embeddings' items; the full set falls back to the fixture when it cannot be had. */
+    @Mixin
+    DatasetOptions dataset = new DatasetOptions("emoji");
 
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "A model checkpoint to embed with (default: version 0 from --seed).")
     Path checkpoint;
@@ -90,8 +90,8 @@ public final class RetrieverBenchmark implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of version 0 (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-    Path json;
+    @Mixin
+    JsonOutput json;
 
     @Override
     public Integer call() throws Exception {
@@ -127,13 +127,7 @@ public final class RetrieverBenchmark implements Callable<Integer> {
         String line = new ObjectMapper().writeValueAsString(result);
         System.out.println();
         System.out.println("json: " + line);
-        if (json != null) {
-            if (json.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(json.toAbsolutePath().getParent());
-            }
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), result);
-            System.out.println("wrote " + json);
-        }
+        json.write(result);
         return 0;
     }
 
@@ -212,8 +206,7 @@ public final class RetrieverBenchmark implements Callable<Integer> {
     }
 
     private Map<String, Object> hnswReal(HnswIndex.Params params) throws Exception {
-        EmojiDataset ds = EmojiDataset.Source.parse(dataset) == EmojiDataset.Source.FIXTURE ? EmojiDataset.fixture()
-                : EmojiDataset.fullOrFixture(cacheDir != null ? cacheDir : EmojiDataset.defaultCacheDir(), notice -> { });
+        EmojiDataset ds = dataset.loadOrFixture(notice -> { });
         String modelName;
         float[][] images;
         float[][] texts;

@@ -126,7 +126,7 @@ public final class BenchCommand implements Runnable {
 
     @Command(name = "encoder", mixinStandardHelpOptions = true,
             description = {"On an embedded broker: raw tower throughput at the batch size, the full exactly-once topology's "
-                    + "throughput on a backlog, their ratio, and event-to-embedding latency p50/p99 at about 50% and 90% of "
+                    + "throughput on a backlog, their ratio, and event-to-embedding latency p50/p99 at about 50%% and 90%% of "
                     + "the measured maximum rate."})
     static final class Encoder implements Callable<Integer> {
 
@@ -150,23 +150,21 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--latency-seconds", defaultValue = "30", description = "Length of each latency run (default ${DEFAULT-VALUE}).")
         int latencySeconds;
 
-        @Option(names = "--dataset", defaultValue = "fixture", description = "Items the events are made of: fixture or emoji (default ${DEFAULT-VALUE}).")
-        String dataset;
+        /** The items the events are made of. */
+        @picocli.CommandLine.Mixin
+        DatasetOptions dataset = new DatasetOptions("fixture");
 
-        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-        Path json;
+        @picocli.CommandLine.Mixin
+        JsonOutput json;
 
         @Override
         public Integer call() throws Exception {
             Path work = Files.createTempDirectory("vilstream-bench-encoder-");
-            Map<String, Object> result = new io.vilstream.cli.bench.EncoderBenchmark(
-                    io.vilstream.cli.bench.EncoderBenchmark.benchItems(dataset), batchSize, backlog, warmup,
-                    java.time.Duration.ofSeconds(maxWarmupSeconds), java.time.Duration.ofSeconds(latencySeconds), System.out).with(settings).run(work);
+            Map<String, Object> result = new io.vilstream.cli.bench.EncoderBenchmark(dataset.load().items(), batchSize, backlog,
+                    warmup, java.time.Duration.ofSeconds(maxWarmupSeconds), java.time.Duration.ofSeconds(latencySeconds),
+                    System.out).with(settings).run(work);
             System.out.println(JSON.writeValueAsString(result));
-            if (json != null) {
-                writeJson(json, result);
-                System.out.println("wrote " + json);
-            }
+            json.write(result);
             return 0;
         }
     }

@@ -1,6 +1,5 @@
 package io.vilstream.cli.commands;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,8 +7,8 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vilstream.cli.bench.TrainerBenchmark;
-import io.vilstream.datasets.EmojiDataset;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vilstream bench trainer}: the online trainer's throughput against the offline loop's, and staleness. */
@@ -23,11 +22,8 @@ import picocli.CommandLine.Option;
                     + "\"settings\", \"versions\"}."})
 public final class BenchTrainerCommand implements Callable<Integer> {
 
-    @Option(names = "--dataset", defaultValue = "emoji", description = "emoji (the full set, fetched once) or fixture (default ${DEFAULT-VALUE}).")
-    String dataset;
-
-    @Option(names = "--cache-dir", description = "Where the emoji set is cached (default: ${VILSTREAM_CACHE_DIR:-~/.cache/vilstream}/emoji-16.0.0).")
-    Path cacheDir;
+    @Mixin
+    DatasetOptions dataset = new DatasetOptions("emoji");
 
     @Option(names = "--preset", defaultValue = "default", description = "Model architecture: default or tiny (default ${DEFAULT-VALUE}).")
     String preset;
@@ -50,8 +46,8 @@ public final class BenchTrainerCommand implements Callable<Integer> {
     @Option(names = "--backlog", defaultValue = "0.5", description = "Share of the train items on the topic before the trainer starts (default ${DEFAULT-VALUE}).")
     double backlog;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-    Path json;
+    @Mixin
+    JsonOutput json;
 
     @Override
     public Integer call() throws Exception {
@@ -61,7 +57,7 @@ public final class BenchTrainerCommand implements Callable<Integer> {
         if (backlog < 0 || backlog > 1) {
             throw new IllegalArgumentException("--backlog must be within 0..1, got " + backlog);
         }
-        TrainerBenchmark.Settings settings = new TrainerBenchmark.Settings(EmojiDataset.Source.parse(dataset), cacheDir,
+        TrainerBenchmark.Settings settings = new TrainerBenchmark.Settings(dataset.source(), dataset.cacheDir(),
                 preset, batchSize, Duration.ofSeconds(offlineSeconds), Duration.ofSeconds(streamSeconds), gateSteps, rate, backlog);
         Map<String, Object> result = new TrainerBenchmark(settings, System.out).run();
         // the machine-readable line: the four headline figures, in order
@@ -70,10 +66,7 @@ public final class BenchTrainerCommand implements Callable<Integer> {
             line.put(key, result.get(key));
         }
         System.out.println(new ObjectMapper().writeValueAsString(line));
-        if (json != null) {
-            BenchCommand.writeJson(json, result);
-            System.out.println("wrote " + json);
-        }
+        json.write(result);
         return 0;
     }
 }

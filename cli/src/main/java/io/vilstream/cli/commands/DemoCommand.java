@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 
 import io.vilstream.cli.demo.Demo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vilstream demo}: the whole system on one machine. */
@@ -22,8 +23,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "0", description = "Seconds to run; 0 = until Ctrl-C (default ${DEFAULT-VALUE}).")
     long duration;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write a JSON summary at the end.")
-    Path json;
+    /** The summary written at the end (Demo writes it). */
+    @Mixin
+    JsonOutput json;
 
     @Option(names = "--data-dir", defaultValue = "data", description = "Where the broker and the encoders keep their state; a second run reuses it (default ${DEFAULT-VALUE}).")
     Path dataDir;
@@ -74,7 +76,7 @@ public final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return new Demo(new Demo.Options(dataDir, kafkaPort, registryPort, retrieverPort, opsPortBase, dataset, rate, encoders,
-                    badEvents, Duration.ofSeconds(duration), json, overrides), System.out).run(interrupted);
+                    badEvents, Duration.ofSeconds(duration), json.file(), overrides), System.out).run(interrupted);
         } finally {
             finished.countDown();
         }

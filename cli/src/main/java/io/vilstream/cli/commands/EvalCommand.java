@@ -1,13 +1,10 @@
 package io.vilstream.cli.commands;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vilstream.datasets.EmojiDataset;
 import io.vilstream.datasets.item.EmojiItem;
 import io.vilstream.datasets.item.Rendition;
@@ -16,6 +13,7 @@ import io.vilstream.model.eval.Recall;
 import io.vilstream.retriever.eval.ApiRecallEvaluator;
 import io.vilstream.retriever.eval.RetrieverClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,7 +24,7 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Recall@1/5/10 of a running retriever through its public API: text→image queries each item's "
                 + "name, image→text uploads its first picture; the right answer is the item's id. The gallery is "
-                + "whatever the retriever serves.",
+                + "whatever the retriever serves; --dataset must be what was produced.",
             "JSON (--json): {\"version\": v, \"i2t\": {\"r1\", \"r5\", \"r10\"}, \"t2i\": {...}, \"queries\": n}."})
 public final class EvalCommand implements Callable<Integer> {
 
@@ -36,20 +34,16 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "test", description = "train, val or test (default ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--dataset", defaultValue = "emoji", description = "emoji (the full set) or fixture (default ${DEFAULT-VALUE}); must be what was produced.")
-    String dataset;
+    @Mixin
+    DatasetOptions dataset = new DatasetOptions("emoji");
 
-    @Option(names = "--cache-dir", description = "Where the emoji set is cached (default: ${VILSTREAM_CACHE_DIR:-~/.cache/vilstream}/emoji-16.0.0).")
-    Path cacheDir;
-
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON.")
-    Path json;
+    @Mixin
+    JsonOutput json;
 
     @Override
     public Integer call() throws Exception {
-        EmojiDataset.Source source = EmojiDataset.Source.parse(dataset);
-        EmojiDataset ds = source == EmojiDataset.Source.FIXTURE ? EmojiDataset.fixture()
-                : cacheDir == null ? EmojiDataset.full() : EmojiDataset.full(cacheDir);
+        EmojiDataset ds = dataset.load();
+        EmojiDataset.Source source = ds.source();
         Split s = Split.parse(split);
         List<ApiRecallEvaluator.Query> queries = new ArrayList<>();
         for (EmojiItem item : ds.items(s)) {
@@ -71,13 +65,7 @@ public final class EvalCommand implements Callable<Integer> {
         row("text→image", r.t2i());
         ObjectMapper mapper = new ObjectMapper();
         System.out.println(mapper.writeValueAsString(r.json()));
-        if (json != null) {
-            if (json.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(json.toAbsolutePath().getParent());
-            }
-            mapper.enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), r.json());
-            System.out.println("wrote " + json);
-        }
+        json.write(r.json());
         return 0;
     }
 

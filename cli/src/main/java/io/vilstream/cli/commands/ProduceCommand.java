@@ -31,8 +31,8 @@ public final class ProduceCommand implements Callable<Integer> {
     @Mixin
     ServiceOptions service;
 
-    @Option(names = "--dataset", defaultValue = "fixture", description = "fixture (33 emoji, offline) or emoji (1,911, fetched once) (default ${DEFAULT-VALUE}).")
-    String dataset;
+    @Mixin
+    DatasetOptions dataset = new DatasetOptions("fixture");
 
     @Option(names = "--split", description = "train, val or test (default: all).")
     String split;
@@ -51,7 +51,7 @@ public final class ProduceCommand implements Callable<Integer> {
         ConfigDef def = CommonConfig.define(new ConfigDef(), 0);
         AbstractConfig config = new AbstractConfig(def, service.resolve(def, root.configFile()));
         var settings = CommonConfig.kafkaSettings(config);
-        EmojiDataset ds = EmojiDataset.load(EmojiDataset.Source.parse(dataset), null);
+        EmojiDataset ds = dataset.load();
         List<EmojiItem> items = split == null ? ds.items() : ds.items(Split.parse(split));
         if (limit != null) {
             items = items.subList(0, Math.min(limit, items.size()));
