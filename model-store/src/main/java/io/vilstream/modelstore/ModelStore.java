@@ -26,8 +26,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * Reads the model topics: the state of a model's versions, and a version's checkpoint
  * assembled from its chunks and verified against the sha256 in its version record. Readers are
- * {@code read_committed}, so a version is seen only together with all its chunks (they are
- * written in one transaction). Stateless between calls; each call uses a short-lived consumer.
+ * {@code read_committed} and the chunks are written in the version record's transaction, but the
+ * markers of one transaction reach its partitions one by one: a reader can see the version record
+ * before all its chunks, so a fetch that finds chunks missing is worth retrying
+ * ({@link LoadBackoff}). Stateless between calls; each call uses a short-lived consumer.
  */
 public final class ModelStore {
 
@@ -123,19 +125,19 @@ public final class ModelStore {
             int n = b.remaining();
             if (pos + n > bytes.length) {
                 throw new CheckpointUnavailableException("chunks of version " + version.getVersion()
-                        + " exceed the recorded size " + version.getSizeBytes());
+                        + " exceed the recorded size " + version.getSizeBytes(), true);
             }
             b.get(bytes, pos, n);
             pos += n;
         }
         if (pos != bytes.length) {
             throw new CheckpointUnavailableException("chunks of version " + version.getVersion() + " hold " + pos
-                    + " bytes, the record says " + version.getSizeBytes());
+                    + " bytes, the record says " + version.getSizeBytes(), true);
         }
         String sha = sha256Hex(bytes);
         if (!sha.equals(version.getSha256())) {
             throw new CheckpointUnavailableException("checkpoint of version " + version.getVersion()
-                    + " fails its sha256: got " + sha + ", recorded " + version.getSha256());
+                    + " fails its sha256: got " + sha + ", recorded " + version.getSha256(), true);
         }
         return bytes;
     }

@@ -24,6 +24,7 @@ import io.vilstream.model.checkpoint.CheckpointException;
 import io.vilstream.model.config.ModelConfig;
 import io.vilstream.model.towers.DualEncoder;
 import io.vilstream.modelstore.CheckpointUnavailableException;
+import io.vilstream.modelstore.LoadBackoff;
 import io.vilstream.modelstore.ModelFollower;
 import io.vilstream.modelstore.ModelStore;
 import io.vilstream.modelstore.ModelStoreTopics;
@@ -101,7 +102,6 @@ public final class EncoderService implements AutoCloseable {
 
         SwappableModel model = new SwappableModel(initialModel(config, store, modelName));
         metrics.modelInUse(model.version());
-        FollowingModelSource source = new FollowingModelSource(model, v -> store.fetchCheckpoint(v, MODEL_TIMEOUT), metrics);
 
         ModelConfig modelConfig = config.modelConfig();
         EncoderTopology.Settings topology = new EncoderTopology.Settings(modelName, config.getInt(EncoderConfig.BATCH_SIZE),
@@ -119,6 +119,14 @@ public final class EncoderService implements AutoCloseable {
                 stateDir, topology, Duration.ofMillis(config.getLong(EncoderConfig.BACKFILL_GRACE_MS)), registry,
                 version -> loadVersion(store, modelName, version), towers));
         boolean backfills = config.getBoolean(EncoderConfig.BACKFILL_ENABLED);
+        // a version that fails to load is tried again (its chunks may not all be visible yet); the
+        // backfill starts on the swap, whichever attempt makes it
+        FollowingModelSource source = new FollowingModelSource(model, v -> store.fetchCheckpoint(v, MODEL_TIMEOUT), metrics,
+                LoadBackoff.Policy.defaults(), v -> {
+                    if (backfills) {
+                        backfill.onServed(v.getVersion(), v.getUpdatedAt().toEpochMilli());
+                    }
+                });
 
         KafkaStreams streams = new KafkaStreams(EncoderTopology.build(topics, settings.serdeConfig(), topology, model, miner,
                 metrics, towers), streamsProperties(config, settings, appId, stateDir));
@@ -129,11 +137,7 @@ public final class EncoderService implements AutoCloseable {
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
 
-        ModelFollower follower = new ModelFollower(store, modelName, v -> {
-            if (source.load(v) && backfills) {
-                backfill.onServed(v.getVersion(), v.getUpdatedAt().toEpochMilli());
-            }
-        });
+        ModelFollower follower = new ModelFollower(store, modelName, source::load);
         OpsServer ops = OpsServer.start(config.getString(CommonConfig.METRICS_HOST), config.getInt(CommonConfig.METRICS_PORT), registry);
         ops.addHealthCheck("streams", () -> {
             KafkaStreams.State s = streams.state();

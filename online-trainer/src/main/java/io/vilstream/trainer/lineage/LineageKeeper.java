@@ -12,6 +12,7 @@ import io.vilstream.model.tagger.TagVocabulary;
 import io.vilstream.model.towers.DualEncoder;
 import io.vilstream.model.training.TrainingConfig;
 import io.vilstream.modelstore.CheckpointUnavailableException;
+import io.vilstream.modelstore.LoadBackoff;
 import io.vilstream.modelstore.ModelFollower;
 import io.vilstream.modelstore.ModelRegistryState;
 import io.vilstream.modelstore.ModelStore;
@@ -51,7 +52,11 @@ public final class LineageKeeper implements AutoCloseable {
     private ServedBaseline served;
     private BestPromoted best;
     private long lastServedCheckNanos;
-    private long unloadableServed = -1;
+    /**
+     * Failed loads of a served version: tried again with a bounded back-off (its record can be
+     * read before all its chunks), a corrupt one given up on after a few attempts.
+     */
+    private final LoadBackoff servedLoads = new LoadBackoff(LoadBackoff.Policy.defaults());
 
     /**
      * @param takeTrainTags the producer tags of the train items read so far; called once, when the
@@ -115,17 +120,26 @@ public final class LineageKeeper implements AutoCloseable {
         }
         long sv = current.get().getVersion();
         long ours = servedVersion();
-        if (sv == ours || sv == unloadableServed || (ours > 0 && sv < ours && s.get(ours).isEmpty())) {
+        if (sv == ours || (ours > 0 && sv < ours && s.get(ours).isEmpty()) || !servedLoads.due(sv, now)) {
             return false;
         }
         log.warn("served version is now {} (training descended from {}): {}; training continues from {}", sv, ours,
                 current.get().getReason(), sv);
         try {
             adopt(current.get(), store.fetchCheckpoint(current.get(), config.storeTimeout()), s);
+            servedLoads.succeeded(sv);
             return true;
         } catch (CheckpointUnavailableException | CheckpointException e) {
-            unloadableServed = sv;
-            log.error("served version {} cannot be loaded, training continues from {}: {}", sv, ours, e.getMessage());
+            boolean corrupt = e instanceof CheckpointException || ((CheckpointUnavailableException) e).corrupt();
+            LoadBackoff.Next next = servedLoads.failed(sv, corrupt, System.nanoTime());
+            metrics.servedLoadFailed();
+            if (next.givenUp()) {
+                log.error("served version {} has a corrupt checkpoint ({} attempts, last: {}); training continues from {}"
+                        + " until another version is served", sv, next.failures(), e.getMessage(), ours);
+            } else {
+                log.warn("served version {} cannot be loaded yet (attempt {}): {}; training continues from {}, trying again"
+                        + " in {} ms", sv, next.failures(), e.getMessage(), ours, next.delay().toMillis());
+            }
             return false;
         }
     }

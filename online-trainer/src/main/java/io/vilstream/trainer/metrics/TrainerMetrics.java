@@ -42,6 +42,7 @@ public final class TrainerMetrics {
     private final Counter promotions;
     private final Counter rejections;
     private final Counter publicationFailures;
+    private final Counter servedLoadFailures;
     private final Timer stepTime;
     private final Timer gateTime;
     private final Map<String, Counter> content = new ConcurrentHashMap<>();
@@ -75,6 +76,8 @@ public final class TrainerMetrics {
         promotions = Counter.builder(P + "promotions").description("Versions promoted by the gate").register(registry);
         rejections = Counter.builder(P + "rejections").description("Candidates rejected by the gate").register(registry);
         publicationFailures = Counter.builder(P + "publication.failures").description("Publications aborted (retried at the next gate)").register(registry);
+        servedLoadFailures = Counter.builder(P + "served.load.failures")
+                .description("Failed loads of a served version this trainer did not promote (retried with back-off)").register(registry);
         stepTime = Timer.builder(P + "step.duration").description("Wall time of one training step").register(registry);
         gateTime = Timer.builder(P + "gate.duration").description("Evaluation and publication of one candidate").register(registry);
         Gauge.builder(P + "last.promotion.timestamp", lastPromotionEpochSeconds, AtomicLong::get)
@@ -188,6 +191,10 @@ public final class TrainerMetrics {
     public void lineage(long version, long step) {
         servedVersion.set(version);
         lineageStep.set(step);
+    }
+
+    public void servedLoadFailed() {
+        servedLoadFailures.increment();
     }
 
     public void publicationFailed() {

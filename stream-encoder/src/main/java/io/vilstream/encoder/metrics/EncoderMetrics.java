@@ -30,6 +30,7 @@ public final class EncoderMetrics {
     private final Counter loadFailures;
     private final Counter encodeFailures;
     private final Counter deletes;
+    private final Counter loadsGivenUp;
     private final AtomicLong version = new AtomicLong(-1);
 
     private final String pipeline;
@@ -60,6 +61,9 @@ public final class EncoderMetrics {
         this.loadFailures = Counter.builder("vilstream.encoder.model.load.failures").description("model versions that failed to load").tag("pipeline", pipeline).register(registry);
         this.encodeFailures = Counter.builder("vilstream.encoder.encode.failures")
                 .description("records whose tower batch failed (live: sent to the DLQ; backfill: encoded again)")
+                .tag("pipeline", pipeline).register(registry);
+        this.loadsGivenUp = Counter.builder("vilstream.encoder.model.load.given.up")
+                .description("served versions whose checkpoint stayed corrupt after the bounded attempts")
                 .tag("pipeline", pipeline).register(registry);
         this.deletes = Counter.builder("vilstream.encoder.deletes")
                 .description("content tombstones passed on as tombstones on the embedding and tag topics")
@@ -117,6 +121,15 @@ public final class EncoderMetrics {
 
     public void modelLoadFailed() {
         loadFailures.increment();
+    }
+
+    /** A served version was given up on: its checkpoint is corrupt. */
+    public void modelLoadGivenUp() {
+        loadsGivenUp.increment();
+    }
+
+    public double loadGivenUpCount() {
+        return loadsGivenUp.count();
     }
 
     /** The towers failed on a batch of {@code records}. */

@@ -22,6 +22,7 @@ import io.vilstream.model.config.ModelConfig;
 import io.vilstream.model.tagger.TagVocabulary;
 import io.vilstream.model.towers.DualEncoder;
 import io.vilstream.modelstore.CheckpointPublisher;
+import io.vilstream.modelstore.LoadBackoff;
 import io.vilstream.schemas.avro.ContentEvent;
 import io.vilstream.schemas.avro.Embedding;
 import io.vilstream.schemas.avro.HardNegatives;
@@ -268,15 +269,19 @@ class EncoderTopologyTest {
         ModelVersion v2 = CheckpointPublisher.describe("vilstream-dual", 2, good).setStatus(ModelStatus.PROMOTED)
                 .setTrainingStep(20).build();
         FollowingModelSource.CheckpointFetcher[] fetcher = {v -> corrupt};
-        try (FollowingModelSource source = new FollowingModelSource(model, v -> fetcher[0].fetch(v), metrics)) {
+        try (FollowingModelSource source = new FollowingModelSource(model, v -> fetcher[0].fetch(v), metrics,
+                new LoadBackoff.Policy(Duration.ofMillis(50), Duration.ofMillis(50), 1_000), v -> { })) {
             assertThat(source.load(v2)).isFalse();
-            assertThat(metrics.loadFailureCount()).isEqualTo(1.0);
+            assertThat(metrics.loadFailureCount()).isGreaterThanOrEqualTo(1.0);
             assertThat(model.version()).isZero();
             ContentFixtures.fixture().subList(0, 4).forEach(this::send);
             assertThat(images.readValuesToList()).extracting(Embedding::getModelVersion).containsOnly(0L);
 
-            fetcher[0] = v -> good;
-            assertThat(source.load(v2)).isTrue();
+            fetcher[0] = v -> good; // the next attempt of the back-off loads it
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (model.version() != 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
             assertThat(model.version()).isEqualTo(2);
             assertThat(metrics.swapCount()).isEqualTo(1.0);
         }
