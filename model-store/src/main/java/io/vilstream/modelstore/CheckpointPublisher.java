@@ -106,6 +106,17 @@ public final class CheckpointPublisher implements AutoCloseable {
     public void publish(ModelVersion record, byte[] checkpoint, List<ModelVersion> statusUpdates,
                         List<ModelVersion> tombstones, Map<TopicPartition, OffsetAndMetadata> offsets,
                         ConsumerGroupMetadata group) {
+        publish(record, checkpoint, statusUpdates, tombstones, offsets, group, () -> { });
+    }
+
+    /**
+     * As {@link #publish(ModelVersion, byte[], List, List, Map, ConsumerGroupMetadata)}, running
+     * {@code beforeCommit} just before the commit: what it throws aborts the transaction (a check
+     * that what the publication was computed from still holds).
+     */
+    public void publish(ModelVersion record, byte[] checkpoint, List<ModelVersion> statusUpdates,
+                        List<ModelVersion> tombstones, Map<TopicPartition, OffsetAndMetadata> offsets,
+                        ConsumerGroupMetadata group, Runnable beforeCommit) {
         try {
             producer.beginTransaction();
             if (checkpoint != null) {
@@ -127,6 +138,7 @@ public final class CheckpointPublisher implements AutoCloseable {
             if (offsets != null && !offsets.isEmpty() && group != null) {
                 producer.sendOffsetsToTransaction(offsets, group);
             }
+            beforeCommit.run();
             producer.commitTransaction();
         } catch (ProducerFencedException e) {
             throw e; // another instance took over this transactional id: this one must stop

@@ -3,6 +3,7 @@ package io.vilstream.trainer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 import io.vilstream.model.training.StepResult;
@@ -133,14 +134,22 @@ final class GateCycle {
             if (TrainingLoop.fenced(e)) {
                 throw e;
             }
-            metrics.publicationFailed();
-            log.warn("publication failed, retried at the next gate: {}", e.toString());
-            publisher.reopen();
-            if (diverged) {
-                revert("diverged");
+            publisher.reopen(); // the old producer closed, not leaked
+            // a commit that timed out may have landed all the same: the versions topic says
+            Optional<Publication> landed = publisher.landed();
+            if (landed.isPresent()) {
+                log.warn("publication reported a failure ({}) but version {} landed: carrying on as published", e.toString(),
+                        landed.get().version().getVersion());
+                p = landed.get();
+            } else {
+                metrics.publicationFailed();
+                log.warn("publication failed, retried at the next gate: {}", e.toString());
+                if (diverged) {
+                    revert("diverged");
+                }
+                resetClock();
+                return;
             }
-            resetClock();
-            return;
         }
         ModelVersion v = p.version();
         lastPublished = v.getVersion();

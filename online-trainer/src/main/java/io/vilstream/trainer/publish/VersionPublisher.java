@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import io.vilstream.model.towers.DualEncoder;
@@ -15,6 +16,7 @@ import io.vilstream.runtime.kafka.KafkaSettings;
 import io.vilstream.schemas.avro.ModelStatus;
 import io.vilstream.schemas.avro.ModelVersion;
 import io.vilstream.trainer.gate.GateDecision;
+import io.vilstream.trainer.gate.RecordedBest;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -36,6 +38,8 @@ public final class VersionPublisher implements AutoCloseable {
     private final Duration timeout;
     private CheckpointPublisher publisher;
     private long lastPublished = 0;
+    /** The publication in progress (or failed), until it is known to have landed or not. */
+    private Publication attempted;
 
     public VersionPublisher(KafkaSettings settings, ModelStore store, String model, String transactionalId,
                             RetentionPolicy retention, Duration timeout) {
@@ -83,15 +87,56 @@ public final class VersionPublisher implements AutoCloseable {
         ModelVersion record = b.build();
         List<ModelVersion> after = new ArrayList<>(state.all());
         after.add(record);
-        OptionalLong served = decision.promote() ? OptionalLong.of(version)
-                : state.served().map(v -> OptionalLong.of(v.getVersion())).orElse(OptionalLong.empty());
-        List<ModelVersion> expired = retention.expired(after, served);
-        publisher.publish(record, decision.promote() ? checkpoint : null, List.of(), expired, offsets, group);
+        Optional<ModelVersion> servedAfter = decision.promote() ? Optional.of(record) : state.served();
+        OptionalLong served = servedAfter.map(v -> OptionalLong.of(v.getVersion())).orElse(OptionalLong.empty());
+        // the best the gate names keeps its weights: the floor, and what a restart or rollback recovers
+        OptionalLong best = servedAfter.flatMap(RecordedBest::after).map(r -> OptionalLong.of(r.version()))
+                .orElse(OptionalLong.empty());
+        List<ModelVersion> expired = retention.expired(after, served, best);
+        attempted = new Publication(record, checkpoint, expired);
+        publisher.publish(record, decision.promote() ? checkpoint : null, List.of(), expired, offsets, group, () -> {
+            if (expired.isEmpty()) {
+                return;
+            }
+            // the state was read before the checkpoint was made: a rollback meanwhile may target an expired version
+            List<ModelVersion> stale = RetentionPolicy.stale(expired, store.readState(model, timeout));
+            if (!stale.isEmpty()) {
+                throw new IllegalStateException("retention would delete version(s) "
+                        + stale.stream().map(ModelVersion::getVersion).toList()
+                        + " that changed since the versions were read (a rollback?): publication aborted");
+            }
+        });
         lastPublished = version;
-        return new Publication(record, checkpoint, expired);
+        Publication done = attempted;
+        attempted = null;
+        return done;
     }
 
-    /** After a failed transaction the producer may be unusable: a new one (same id) replaces it. */
+    /**
+     * After a publication failed: whether its transaction committed all the same (a commit that
+     * timed out is ambiguous; the new producer's initTransactions completes or aborts it), read
+     * from the versions topic. Call after {@link #reopen()}.
+     */
+    public Optional<Publication> landed() {
+        Publication p = attempted;
+        attempted = null;
+        if (p == null) {
+            return Optional.empty();
+        }
+        ModelRegistryState state = store.readState(model, timeout);
+        Optional<ModelVersion> found = state.get(p.version().getVersion());
+        if (found.isPresent() && found.get().getSha256().equals(p.version().getSha256())) {
+            lastPublished = p.version().getVersion();
+            return Optional.of(p);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * After a failed transaction the producer may be unusable (a commit that timed out can be
+     * neither retried safely nor aborted): it is closed, never leaked, and a new one with the same
+     * id replaces it, whose initTransactions completes or aborts the old transaction.
+     */
     public void reopen() {
         try {
             publisher.close();

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.LongStream;
 
+import io.vilstream.modelstore.ModelKeys;
+import io.vilstream.modelstore.ModelRegistryState;
 import io.vilstream.schemas.avro.ModelStatus;
 import io.vilstream.schemas.avro.ModelVersion;
 import org.junit.jupiter.api.Test;
@@ -29,5 +31,36 @@ class RetentionPolicyTest {
     void neverExpiresTheNewestVersionSoNumberingStaysMonotonic() {
         List<ModelVersion> expired = new RetentionPolicy(1).expired(versions(4), OptionalLong.empty());
         assertThat(expired).extracting(ModelVersion::getVersion).doesNotContain(4L).containsExactly(3L, 2L, 1L);
+    }
+
+    @Test
+    void keepsTheBestVersionTheGateNames() {
+        List<ModelVersion> expired = new RetentionPolicy(3).expired(versions(8), OptionalLong.of(8), OptionalLong.of(2));
+        assertThat(expired).extracting(ModelVersion::getVersion).containsExactly(5L, 4L, 3L, 1L);
+    }
+
+    @Test
+    void aRollbackToAnExpiredVersionAfterTheReadMakesItsTombstoneStale() {
+        List<ModelVersion> read = versions(8);
+        List<ModelVersion> expired = new RetentionPolicy(3).expired(read, OptionalLong.of(8));
+        assertThat(expired).extracting(ModelVersion::getVersion).contains(2L);
+
+        ModelRegistryState fresh = new ModelRegistryState("m");
+        for (ModelVersion v : read) {
+            fresh.apply(ModelKeys.version("m", v.getVersion()), v);
+        }
+        assertThat(RetentionPolicy.stale(expired, fresh)).as("nothing changed since the read").isEmpty();
+
+        // the operator rolls back to 2 before the publication commits: 3..8 ROLLED_BACK, 2 PROMOTED again
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        for (ModelVersion v : read) {
+            if (v.getVersion() > 2) {
+                fresh.apply(ModelKeys.version("m", v.getVersion()), ModelVersion.newBuilder(v).setStatus(ModelStatus.ROLLED_BACK)
+                        .setUpdatedAt(now).build());
+            }
+        }
+        fresh.apply(ModelKeys.version("m", 2), ModelVersion.newBuilder(read.get(1)).setUpdatedAt(now).build());
+
+        assertThat(RetentionPolicy.stale(expired, fresh)).extracting(ModelVersion::getVersion).contains(2L);
     }
 }
