@@ -64,7 +64,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * <p>Raw and pipeline compare like with like: the same model configuration (the encoder's
  * model.preset and model.seed, {@code --set} included), the same items, and, with a pretrained
  * text backbone, the same process-wide feature cache, whose hits and misses are printed for the
- * raw run and the timed window (repeated texts cost a look-up in both).
+ * raw run and the backlog (repeated texts cost a look-up in both).
  */
 public final class EncoderBenchmark {
 
@@ -151,9 +151,9 @@ public final class EncoderBenchmark {
                     out.println(b1.minus(b0));
                     out.printf("pipeline: %.1f items/s over %d items (ratio %.2f)%n", pipeline, timed, pipeline / raw);
                     if (textCache != null) {
-                        out.println("text backbone cache, timed window: " + c1.minus(c0) + "; raw run: " + rawCache);
+                        out.println("text backbone cache, backlog: " + c1.minus(c0) + "; raw run: " + rawCache);
                         cache.put("raw", rawCache.json());
-                        cache.put("timed_window", c1.minus(c0).json());
+                        cache.put("backlog", c1.minus(c0).json());
                     }
                     for (int pct : new int[] {50, 90}) {
                         double rate = pipeline * pct / 100.0;
