@@ -147,8 +147,59 @@ public final class ContrastiveTrainer {
             throw new IllegalArgumentException("a contrastive step needs at least 2 items, got " + batch.size());
         }
         long t0 = System.nanoTime();
+        StepInputs in = assemble(batch, hardNegatives);
+        DualEncoderBlock block = model.block();
+        Map<String, Float> terms = new LinkedHashMap<>();
+        float total;
+        try (NDManager sm = model.manager().newSubManager()) {
+            ParameterStore ps = new ParameterStore(sm, false);
+            try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+                NDArray features = block.imageFeatures(ps, model.imageBatch(sm, in.images()), true);
+                ViewEmbeddings ve = embed(ps, sm, in, features);
+                TaggerTargets tags = taggerTargets(sm, in.items());
+                NDArray tagLogits = tags == null ? null : block.tagLogits(ps, rows(features, 0, in.items().size()), true);
+                MultiViewContrastiveLoss.Result result = loss.compute(ve, block.logitScales(ps, ve.image(), true),
+                        tagLogits, tags == null ? null : tags.targets(), tags == null ? null : tags.mask());
+                total = result.total().getFloat();
+                result.terms().forEach((pair, a) -> terms.put(pair.label(), a.getFloat()));
+                if (result.tagger() != null) {
+                    terms.put("tagger", result.tagger().getFloat());
+                }
+                if (Float.isFinite(total)) {
+                    gc.backward(result.total());
+                }
+            }
+            if (Float.isFinite(total)) {
+                afterBackward.accept(block);
+            } else {
+                skipNonFinite(block, terms);
+            }
+        }
+        float lr = schedule.at(step);
+        if (advance) {
+            clampScales(block);
+            step++;
+        }
+        return new StepResult(step, total, terms, model.logitScales(), in.negatives().size(), lr,
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * What one step feeds the towers: the anchors (items with a tag sequence first, so the
+     * I–T_tag term is a prefix slice) with their sampled views, the hard negatives, and the image
+     * and text inputs in the order {@link #embed} slices them.
+     *
+     * @param tagged      anchors with a tag sequence (a prefix of {@code items})
+     * @param negTagTexts tag sequences of the negatives that have one
+     */
+    private record StepInputs(List<TrainingItem> items, List<ItemViews> views, List<TrainingItem> negatives,
+                              int tagged, boolean useI2, boolean useT2, boolean useTags,
+                              List<float[]> images, List<String> texts, List<String> negTagTexts) {
+    }
+
+    /** Samples the views and lays out the tower inputs: I, I′, negatives' images; T, T′, T_tag, negatives' texts. */
+    private StepInputs assemble(List<TrainingItem> batch, List<TrainingItem> hardNegatives) {
         boolean needTags = config.weights().enabled(ViewPair.IMAGE_TAGS);
-        // items with a tag sequence first, so the I–T_tag term is a prefix slice of the batch
         List<TrainingItem> items = new ArrayList<>(batch);
         List<List<String>> generated = generatedTags(items, needTags);
         List<ItemViews> views = new ArrayList<>(items.size());
@@ -165,8 +216,6 @@ public final class ContrastiveTrainer {
         List<TrainingItem> negatives = selectNegatives(sortedItems, hardNegatives);
         List<List<String>> negGenerated = generatedTags(negatives, needTags);
 
-        int n = sortedItems.size();
-        int m = negatives.size();
         int tagged = (int) sortedViews.stream().filter(v -> v.tagText() != null).count();
         boolean useI2 = config.weights().enabled(ViewPair.IMAGE_IMAGE);
         boolean useT2 = config.weights().enabled(ViewPair.TEXT_TEXT);
@@ -190,7 +239,7 @@ public final class ContrastiveTrainer {
         negatives.forEach(it -> texts.add(it.caption()));
         List<String> negTagTexts = new ArrayList<>();
         if (useTags) {
-            for (int j = 0; j < m; j++) {
+            for (int j = 0; j < negatives.size(); j++) {
                 List<String> t = negatives.get(j).tags().isEmpty() ? negGenerated.get(j) : negatives.get(j).tags();
                 if (t != null && !t.isEmpty()) {
                     negTagTexts.add(String.join(" ", t.subList(0, Math.min(config.views().maxTags(), t.size()))));
@@ -198,88 +247,67 @@ public final class ContrastiveTrainer {
             }
             texts.addAll(negTagTexts);
         }
+        return new StepInputs(sortedItems, sortedViews, negatives, tagged, useI2, useT2, useTags, images, texts, negTagTexts);
+    }
 
+    /** Runs the text side and slices both towers' outputs into the loss's views. */
+    private ViewEmbeddings embed(ParameterStore ps, NDManager sm, StepInputs in, NDArray features) {
         DualEncoderBlock block = model.block();
-        Map<String, Float> terms = new LinkedHashMap<>();
-        float total;
-        try (NDManager sm = model.manager().newSubManager()) {
-            ParameterStore ps = new ParameterStore(sm, false);
-            try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-                NDArray imgBatch = model.imageBatch(sm, images);
-                NDArray features = block.imageFeatures(ps, imgBatch, true);
-                NDArray imgEmb = block.imageEmbedding(ps, features, true);
-                int off = 0;
-                NDArray zI = rows(imgEmb, off, n);
-                off += n;
-                NDArray zI2 = null;
-                if (useI2) {
-                    zI2 = rows(imgEmb, off, n);
-                    off += n;
-                }
-                NDArray zNegI = m > 0 ? rows(imgEmb, off, m) : null;
+        int n = in.items().size();
+        int m = in.negatives().size();
+        NDArray imgEmb = block.imageEmbedding(ps, features, true);
+        int off = 0;
+        NDArray zI = rows(imgEmb, off, n);
+        off += n;
+        NDArray zI2 = null;
+        if (in.useI2()) {
+            zI2 = rows(imgEmb, off, n);
+            off += n;
+        }
+        NDArray zNegI = m > 0 ? rows(imgEmb, off, m) : null;
 
-                NDArray txtEmb = block.textEmbedding(ps, textInput(sm, texts), true);
-                off = 0;
-                NDArray zT = rows(txtEmb, off, n);
-                off += n;
-                NDArray zT2 = null;
-                if (useT2) {
-                    zT2 = rows(txtEmb, off, n);
-                    off += n;
-                }
-                NDArray zTag = null;
-                if (useTags) {
-                    zTag = rows(txtEmb, off, tagged);
-                    off += tagged;
-                }
-                NDArray zNegT = m > 0 ? rows(txtEmb, off, m) : null;
-                off += m;
-                NDArray zNegTag = useTags && !negTagTexts.isEmpty() ? rows(txtEmb, off, negTagTexts.size()) : null;
+        NDArray txtEmb = block.textEmbedding(ps, textInput(sm, in.texts()), true);
+        off = 0;
+        NDArray zT = rows(txtEmb, off, n);
+        off += n;
+        NDArray zT2 = null;
+        if (in.useT2()) {
+            zT2 = rows(txtEmb, off, n);
+            off += n;
+        }
+        NDArray zTag = null;
+        if (in.useTags()) {
+            zTag = rows(txtEmb, off, in.tagged());
+            off += in.tagged();
+        }
+        NDArray zNegT = m > 0 ? rows(txtEmb, off, m) : null;
+        off += m;
+        NDArray zNegTag = in.useTags() && !in.negTagTexts().isEmpty() ? rows(txtEmb, off, in.negTagTexts().size()) : null;
+        NDArray zTaggedI = in.useTags() ? rows(zI, 0, in.tagged()) : null;
+        return new ViewEmbeddings(zI, zI2, zT, zT2, zTaggedI, zTag, zNegI, zNegT, zNegTag);
+    }
 
-                NDArray tagLogits = null;
-                NDArray tagTargets = null;
-                NDArray tagMask = null;
-                if (config.weights().tagger() > 0 && model.vocabulary().size() > 0) {
-                    tagLogits = block.tagLogits(ps, rows(features, 0, n), true);
-                    int v = block.tagCount();
-                    float[] targets = new float[n * v];
-                    float[] mask = new float[n];
-                    for (int i = 0; i < n; i++) {
-                        List<String> own = sortedItems.get(i).tags();
-                        if (!own.isEmpty()) {
-                            System.arraycopy(model.vocabulary().multiHot(own), 0, targets, i * v, v);
-                            mask[i] = 1f;
-                        }
-                    }
-                    tagTargets = sm.create(targets, new Shape(n, v));
-                    tagMask = sm.create(mask);
-                }
+    /** Multi-hot targets of the anchors' own tags and a mask of the anchors that have any. */
+    private record TaggerTargets(NDArray targets, NDArray mask) {
+    }
 
-                NDArray zTaggedI = useTags ? rows(zI, 0, tagged) : null;
-                ViewEmbeddings ve = new ViewEmbeddings(zI, zI2, zT, zT2, zTaggedI, zTag, zNegI, zNegT, zNegTag);
-                MultiViewContrastiveLoss.Result result = loss.compute(ve, block.logitScales(ps, zI, true),
-                        tagLogits, tagTargets, tagMask);
-                total = result.total().getFloat();
-                result.terms().forEach((p, a) -> terms.put(p.label(), a.getFloat()));
-                if (result.tagger() != null) {
-                    terms.put("tagger", result.tagger().getFloat());
-                }
-                if (Float.isFinite(total)) {
-                    gc.backward(result.total());
-                }
-            }
-            if (Float.isFinite(total)) {
-                afterBackward.accept(block);
-            } else {
-                skipNonFinite(block, terms);
+    /** The tagger's targets, or null when the tagger is not trained (weight 0 or no vocabulary). */
+    private TaggerTargets taggerTargets(NDManager sm, List<TrainingItem> items) {
+        if (config.weights().tagger() <= 0 || model.vocabulary().size() == 0) {
+            return null;
+        }
+        int n = items.size();
+        int v = model.block().tagCount();
+        float[] targets = new float[n * v];
+        float[] mask = new float[n];
+        for (int i = 0; i < n; i++) {
+            List<String> own = items.get(i).tags();
+            if (!own.isEmpty()) {
+                System.arraycopy(model.vocabulary().multiHot(own), 0, targets, i * v, v);
+                mask[i] = 1f;
             }
         }
-        float lr = schedule.at(step);
-        if (advance) {
-            clampScales(block);
-            step++;
-        }
-        return new StepResult(step, total, terms, model.logitScales(), m, lr, (System.nanoTime() - t0) / 1_000_000);
+        return new TaggerTargets(sm.create(targets, new Shape(n, v)), sm.create(mask));
     }
 
     /**
