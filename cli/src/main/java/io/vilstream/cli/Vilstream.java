@@ -32,7 +32,7 @@ import picocli.CommandLine.Command;
         description = "Streaming image-text embeddings with ERNIE-ViL 2.0 multi-view contrastive learning on Apache Kafka.",
         subcommands = {BrokerCommand.class, RegistryCommand.class, TopicsCommand.class, EncoderCommand.class,
             ProduceCommand.class, TrainerCommand.class, ModelCommand.class, RetrieverCommand.class, EvalCommand.class,
-            DemoCommand.class, EngineCommand.class,
+            DemoCommand.class, EngineCommand.class, io.vilstream.cli.commands.ChaosCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Vilstream implements Runnable {

@@ -1,0 +1,130 @@
+package io.vilstream.cli.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.vilstream.schemas.topics.VilstreamTopic;
+import org.junit.jupiter.api.Test;
+
+/** The end-of-run checks on made-up topic contents: what they accept, what they call a violation. */
+class OutputChecksTest {
+
+    private final List<Ledger.Content> content = new ArrayList<>();
+    private final List<Ledger.Output> outputs = new ArrayList<>();
+    private final List<Ledger.Dead> dlq = new ArrayList<>();
+
+    private void produce(String id, long eventTime, String hash) {
+        content.add(new Ledger.Content(0, content.size(), id, eventTime, hash));
+    }
+
+    private void embed(String id, long version, long eventTime) {
+        for (VilstreamTopic t : List.of(VilstreamTopic.EMBEDDINGS_IMAGE, VilstreamTopic.EMBEDDINGS_TEXT)) {
+            outputs.add(new Ledger.Output(t, 0, outputs.size(), id, version, eventTime));
+        }
+    }
+
+    private void tombstones(String id) {
+        for (VilstreamTopic t : List.of(VilstreamTopic.EMBEDDINGS_IMAGE, VilstreamTopic.EMBEDDINGS_TEXT, VilstreamTopic.TAGS)) {
+            outputs.add(new Ledger.Output(t, 0, outputs.size(), id, -1, 0));
+        }
+    }
+
+    private Ledger.Snapshot snapshot() {
+        return new Ledger.Snapshot(content, outputs, dlq);
+    }
+
+    @Test
+    void anIdIsAccountedForByItsLatestContentEmbeddedByTheFinalVersionTheDlqOrADelete() {
+        produce("a", 1, "h1");
+        produce("a", 2, "h2");
+        embed("a", 0, 1);
+        embed("a", 1, 2);
+        produce("gone", 3, "h3");
+        embed("gone", 0, 3);
+        produce("gone", 4, null);
+        tombstones("gone");
+        produce("x-bad-1", 5, "h5");
+        dlq.add(new Ledger.Dead("x-bad-1", 0, 4, "NOT_AN_IMAGE"));
+
+        CheckResult r = OutputChecks.accounted(snapshot(), 1, id -> id.contains("-bad-"));
+
+        assertThat(r.outcome()).as(r.detail()).isEqualTo(CheckResult.Outcome.PASS);
+        assertThat(r.counts()).containsEntry("embedded", 1L).containsEntry("deleted", 1L).containsEntry("dlq", 1L);
+    }
+
+    @Test
+    void latestContentEmbeddedOnlyByAnOlderVersionOrAnEmbeddingAfterTheDeleteIsUnaccounted() {
+        produce("a", 1, "h1");
+        embed("a", 0, 1);
+        produce("gone", 2, "h2");
+        produce("gone", 3, null);
+        tombstones("gone");
+        embed("gone", 1, 2); // came out after the delete
+
+        CheckResult r = OutputChecks.accounted(snapshot(), 1, id -> false);
+
+        assertThat(r.outcome()).isEqualTo(CheckResult.Outcome.FAIL);
+        assertThat(r.counts()).containsEntry("unaccounted", 2);
+    }
+
+    @Test
+    void theSameContentProducedTwiceMayBeEmbeddedTwiceButNotThreeTimes() {
+        produce("a", 1, "h");
+        produce("a", 2, "h");
+        embed("a", 1, 1);
+        embed("a", 1, 2);
+        assertThat(OutputChecks.noDuplicates(snapshot(), List.of()).outcome()).isEqualTo(CheckResult.Outcome.PASS);
+
+        embed("a", 1, 2);
+        CheckResult r = OutputChecks.noDuplicates(snapshot(), List.of());
+        assertThat(r.outcome()).isEqualTo(CheckResult.Outcome.FAIL);
+        assertThat(r.counts()).containsEntry("duplicates", 2); // image and text
+    }
+
+    @Test
+    void aRollbackToAVersionAllowsItsBackfillToEmbedAgain() {
+        produce("a", 1, "h");
+        embed("a", 1, 1);
+        embed("a", 2, 1);
+        embed("a", 1, 1);
+
+        assertThat(OutputChecks.noDuplicates(snapshot(), List.of()).outcome()).isEqualTo(CheckResult.Outcome.FAIL);
+        assertThat(OutputChecks.noDuplicates(snapshot(), List.of(new OutputChecks.Rollback(2, 1))).outcome())
+                .isEqualTo(CheckResult.Outcome.PASS);
+    }
+
+    @Test
+    void anEmbeddingOfNoProducedEventIsAnOrphan() {
+        produce("a", 1, "h");
+        embed("a", 0, 99);
+
+        CheckResult r = OutputChecks.noDuplicates(snapshot(), List.of());
+
+        assertThat(r.outcome()).isEqualTo(CheckResult.Outcome.FAIL);
+        assertThat(r.counts()).containsEntry("orphans", 2);
+    }
+
+    @Test
+    void versionsGoingBackAreAViolationUnlessARollbackExplainsThem() {
+        produce("a", 1, "h");
+        embed("a", 3, 1);
+        embed("a", 2, 1);
+
+        assertThat(OutputChecks.versionsMonotonic(snapshot(), List.of()).outcome()).isEqualTo(CheckResult.Outcome.FAIL);
+        CheckResult explained = OutputChecks.versionsMonotonic(snapshot(), List.of(new OutputChecks.Rollback(3, 2)));
+        assertThat(explained.outcome()).isEqualTo(CheckResult.Outcome.PASS);
+        assertThat(explained.counts()).containsEntry("after_rollback", 2L);
+    }
+
+    @Test
+    void aDeleteStartsTheIdOver() {
+        produce("a", 1, "h");
+        embed("a", 3, 1);
+        tombstones("a");
+        embed("a", 0, 1);
+
+        assertThat(OutputChecks.versionsMonotonic(snapshot(), List.of()).outcome()).isEqualTo(CheckResult.Outcome.PASS);
+    }
+}
