@@ -190,6 +190,32 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 ? CompatibilityResult.ok() : CompatibilityResult.incompatible(messages);
     }
 
+    @Override
+    public List<Integer> deleteSubject(String subject, boolean permanent) {
+        forget(subject); // a registration after the delete must reach the registry again
+        List<Integer> out = new ArrayList<>();
+        send("DELETE", "/subjects/" + segment(subject) + (permanent ? "?permanent=true" : ""), null)
+                .forEach(n -> out.add(n.asInt()));
+        return out;
+    }
+
+    @Override
+    public int deleteVersion(String subject, int version, boolean permanent) {
+        forget(subject);
+        JsonNode answer = send("DELETE", "/subjects/" + segment(subject) + "/versions/" + version
+                + (permanent ? "?permanent=true" : ""), null);
+        if (!answer.canConvertToInt()) {
+            throw new SchemaRegistryException(200, -1, "the schema registry's answer is not a version: " + answer);
+        }
+        return answer.asInt();
+    }
+
+    /** Drops what is cached for the subject; ids stay cached (a soft delete keeps them resolvable). */
+    private void forget(String subject) {
+        idsBySubjectSchema.keySet().removeIf(k -> k.subject().equals(subject));
+        versionsBySubjectSchema.keySet().removeIf(k -> k.subject().equals(subject));
+    }
+
     // --- HTTP ---
 
     private JsonNode send(String method, String pathAndQuery, JsonNode body) {

@@ -76,6 +76,16 @@ public final class LocalSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     @Override
+    public List<Integer> deleteSubject(String subject, boolean permanent) {
+        return core.deleteSubject(subject, permanent);
+    }
+
+    @Override
+    public int deleteVersion(String subject, int version, boolean permanent) {
+        return core.deleteVersion(subject, Integer.toString(version), permanent);
+    }
+
+    @Override
     public CompatibilityResult testCompatibility(String subject, Schema schema) {
         return core.testCompatibility(subject, "latest", schema.toString());
     }

@@ -52,6 +52,16 @@ public interface SchemaRegistryClient extends AutoCloseable {
     /** Whether the schema could be registered under the subject now (checked as registration would). */
     CompatibilityResult testCompatibility(String subject, Schema schema);
 
+    /**
+     * Deletes the subject as Confluent's {@code DELETE /subjects/{subject}} does: soft (its versions
+     * hidden, their ids still resolvable), or {@code permanent} once soft-deleted. Returns the
+     * version numbers deleted.
+     */
+    List<Integer> deleteSubject(String subject, boolean permanent);
+
+    /** Deletes one version (soft, or {@code permanent} once soft-deleted); returns its number. */
+    int deleteVersion(String subject, int version, boolean permanent);
+
     /** Releases connections; the default does nothing. */
     @Override
     default void close() {

@@ -20,6 +20,10 @@ public class SchemaRegistryException extends RuntimeException {
     public static final int SUBJECT_NOT_FOUND = 40401;
     public static final int VERSION_NOT_FOUND = 40402;
     public static final int SCHEMA_NOT_FOUND = 40403;
+    public static final int SUBJECT_SOFT_DELETED = 40404;
+    public static final int SUBJECT_NOT_SOFT_DELETED = 40405;
+    public static final int VERSION_SOFT_DELETED = 40406;
+    public static final int VERSION_NOT_SOFT_DELETED = 40407;
     public static final int SUBJECT_COMPATIBILITY_NOT_CONFIGURED = 40408;
     public static final int INCOMPATIBLE_SCHEMA = 409;
     public static final int INVALID_SCHEMA = 42201;
@@ -68,6 +72,28 @@ public class SchemaRegistryException extends RuntimeException {
 
     public static SchemaRegistryException schemaNotFound(String what) {
         return new SchemaRegistryException(404, SCHEMA_NOT_FOUND, what);
+    }
+
+    // the deletion errors: Confluent's codes and wording (its messages lack the space after the period)
+
+    public static SchemaRegistryException subjectSoftDeleted(String subject) {
+        return new SchemaRegistryException(404, SUBJECT_SOFT_DELETED, "Subject '" + subject
+                + "' was soft deleted.Set permanent=true to delete permanently");
+    }
+
+    public static SchemaRegistryException subjectNotSoftDeleted(String subject) {
+        return new SchemaRegistryException(404, SUBJECT_NOT_SOFT_DELETED, "Subject '" + subject
+                + "' was not deleted first before being permanently deleted");
+    }
+
+    public static SchemaRegistryException versionSoftDeleted(String subject, int version) {
+        return new SchemaRegistryException(404, VERSION_SOFT_DELETED, "Subject '" + subject + "' Version " + version
+                + " was soft deleted.Set permanent=true to delete permanently");
+    }
+
+    public static SchemaRegistryException versionNotSoftDeleted(String subject, int version) {
+        return new SchemaRegistryException(404, VERSION_NOT_SOFT_DELETED, "Subject '" + subject + "' Version "
+                + version + " was not deleted first before being permanently deleted");
     }
 
     public static SchemaRegistryException subjectCompatibilityNotConfigured(String subject) {

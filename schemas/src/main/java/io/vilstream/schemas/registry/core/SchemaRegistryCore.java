@@ -1,5 +1,6 @@
 package io.vilstream.schemas.registry.core;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,7 +84,8 @@ public final class SchemaRegistryCore implements AutoCloseable {
                             + result.messages());
                 }
                 int id = state.idOf(canonical).orElse(state.maxId() + 1);
-                int version = versions.isEmpty() ? 1 : versions.get(versions.size() - 1).version() + 1;
+                // above the soft-deleted versions too, as Confluent's registry numbers them
+                int version = state.highestVersion(subject) + 1;
                 store.append(new StoreEntry.SchemaVersion(subject, version, id, canonical));
                 Optional<RegistryState.Version> mine = state.find(subject, canonical);
                 if (mine.isPresent()) {
@@ -101,11 +103,16 @@ public final class SchemaRegistryCore implements AutoCloseable {
 
     /** The version of the subject that holds this schema. */
     public RegisteredSchema lookup(String subject, String schemaText) {
+        return lookup(subject, schemaText, false);
+    }
+
+    /** As {@link #lookup(String, String)}; with {@code includeDeleted}, soft-deleted versions count too. */
+    public RegisteredSchema lookup(String subject, String schemaText, boolean includeDeleted) {
         Schema schema = parse(schemaText);
-        if (state.versions(subject).isEmpty()) {
+        if (state.versions(subject, includeDeleted).isEmpty()) {
             throw SchemaRegistryException.subjectNotFound(subject);
         }
-        return state.find(subject, schema.toString()).map(this::registered)
+        return state.find(subject, schema.toString(), includeDeleted).map(this::registered)
                 .orElseThrow(() -> SchemaRegistryException.schemaNotFound("Schema not found"));
     }
 
@@ -118,29 +125,137 @@ public final class SchemaRegistryCore implements AutoCloseable {
         return state.schemaById(id);
     }
 
+    /** Subjects with a version that is not deleted. */
     public List<String> subjects() {
-        return state.subjects();
+        return subjects(false);
+    }
+
+    /** Subjects; with {@code includeDeleted} ({@code ?deleted=true}), soft-deleted ones too. */
+    public List<String> subjects(boolean includeDeleted) {
+        return state.subjects(includeDeleted);
     }
 
     public List<Integer> versions(String subject) {
-        List<RegistryState.Version> versions = existing(subject);
-        return versions.stream().map(RegistryState.Version::version).toList();
+        return versions(subject, false);
+    }
+
+    /** The subject's version numbers; 404 / 40401 when it has none (soft-deleted ones count only when asked). */
+    public List<Integer> versions(String subject, boolean includeDeleted) {
+        return existing(subject, includeDeleted).stream().map(RegistryState.Version::version).toList();
     }
 
     public RegisteredSchema latest(String subject) {
-        List<RegistryState.Version> versions = existing(subject);
+        List<RegistryState.Version> versions = existing(subject, false);
         return registered(versions.get(versions.size() - 1));
     }
 
     public RegisteredSchema version(String subject, int version) {
-        return existing(subject).stream().filter(v -> v.version() == version).findFirst().map(this::registered)
-                .orElseThrow(() -> SchemaRegistryException.versionNotFound(version));
+        return version(subject, version, false);
+    }
+
+    private RegisteredSchema version(String subject, int version, boolean includeDeleted) {
+        return existing(subject, includeDeleted).stream().filter(v -> v.version() == version).findFirst()
+                .map(this::registered).orElseThrow(() -> SchemaRegistryException.versionNotFound(version));
     }
 
     /** A version given as Confluent's path does: a number, {@code latest} or {@code -1}. */
     public RegisteredSchema version(String subject, String versionSpec) {
+        return version(subject, versionSpec, false);
+    }
+
+    /** As {@link #version(String, String)}; with {@code includeDeleted}, soft-deleted versions are found too. */
+    public RegisteredSchema version(String subject, String versionSpec, boolean includeDeleted) {
         int version = parseVersion(versionSpec);
-        return version == LATEST ? latest(subject) : version(subject, version);
+        if (version != LATEST) {
+            return version(subject, version, includeDeleted);
+        }
+        List<RegistryState.Version> versions = existing(subject, includeDeleted);
+        return registered(versions.get(versions.size() - 1));
+    }
+
+    // --- deletion ---
+
+    /**
+     * Confluent's {@code DELETE /subjects/{subject}}: soft-deletes every version that is not
+     * deleted yet (and the subject's own compatibility level, as Confluent does), or, with
+     * {@code permanent}, removes every version once all are soft-deleted. Returns the version
+     * numbers it deleted. Errors: 40401 unknown subject, 40404 a soft delete of a subject already
+     * soft-deleted, 40405 a permanent delete of a subject with a version not soft-deleted first.
+     */
+    public List<Integer> deleteSubject(String subject, boolean permanent) {
+        writeLock.lock();
+        try {
+            store.catchUp();
+            List<RegistryState.Version> all = state.versions(subject, true);
+            if (all.isEmpty()) {
+                throw SchemaRegistryException.subjectNotFound(subject);
+            }
+            List<Integer> targets;
+            if (permanent) {
+                if (all.stream().anyMatch(v -> !v.deleted())) {
+                    throw SchemaRegistryException.subjectNotSoftDeleted(subject);
+                }
+                targets = all.stream().map(RegistryState.Version::version).toList();
+            } else {
+                targets = all.stream().filter(v -> !v.deleted()).map(RegistryState.Version::version).toList();
+                if (targets.isEmpty()) {
+                    throw SchemaRegistryException.subjectSoftDeleted(subject);
+                }
+            }
+            List<StoreEntry> entries = new ArrayList<>();
+            targets.forEach(v -> entries.add(new StoreEntry.VersionDeletion(subject, v, permanent)));
+            if (!permanent && state.subjectLevel(subject).isPresent()) {
+                entries.add(new StoreEntry.CompatibilityConfig(subject, null));
+            }
+            store.appendAll(entries);
+            return targets;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Confluent's {@code DELETE /subjects/{subject}/versions/{version}} ({@code latest}: the newest
+     * version not deleted for a soft delete, the newest one for a permanent delete). Returns the
+     * version number. Errors: 40401 unknown subject, 40402 unknown version, 40406 a soft delete of a
+     * version already soft-deleted, 40407 a permanent delete of a version not soft-deleted first,
+     * 42202 an invalid version. Soft-deleting the last version that is not deleted also drops the
+     * subject's own compatibility level, as Confluent does.
+     */
+    public int deleteVersion(String subject, String versionSpec, boolean permanent) {
+        int version = parseVersion(versionSpec);
+        writeLock.lock();
+        try {
+            store.catchUp();
+            List<RegistryState.Version> all = state.versions(subject, true);
+            if (all.isEmpty()) {
+                throw SchemaRegistryException.subjectNotFound(subject);
+            }
+            RegistryState.Version target;
+            if (version == LATEST) {
+                List<RegistryState.Version> live = all.stream().filter(v -> !v.deleted()).toList();
+                target = !permanent && !live.isEmpty() ? live.get(live.size() - 1) : all.get(all.size() - 1);
+            } else {
+                target = all.stream().filter(v -> v.version() == version).findFirst()
+                        .orElseThrow(() -> SchemaRegistryException.versionNotFound(version));
+            }
+            if (!permanent && target.deleted()) {
+                throw SchemaRegistryException.versionSoftDeleted(subject, target.version());
+            }
+            if (permanent && !target.deleted()) {
+                throw SchemaRegistryException.versionNotSoftDeleted(subject, target.version());
+            }
+            List<StoreEntry> entries = new ArrayList<>();
+            entries.add(new StoreEntry.VersionDeletion(subject, target.version(), permanent));
+            boolean lastLive = all.stream().filter(v -> !v.deleted()).count() == 1;
+            if (!permanent && lastLive && state.subjectLevel(subject).isPresent()) {
+                entries.add(new StoreEntry.CompatibilityConfig(subject, null));
+            }
+            store.appendAll(entries);
+            return target.version();
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     // --- compatibility ---
@@ -235,8 +350,8 @@ public final class SchemaRegistryCore implements AutoCloseable {
         }
     }
 
-    private List<RegistryState.Version> existing(String subject) {
-        List<RegistryState.Version> versions = state.versions(subject);
+    private List<RegistryState.Version> existing(String subject, boolean includeDeleted) {
+        List<RegistryState.Version> versions = state.versions(subject, includeDeleted);
         if (versions.isEmpty()) {
             throw SchemaRegistryException.subjectNotFound(subject);
         }

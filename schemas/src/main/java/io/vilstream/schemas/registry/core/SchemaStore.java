@@ -1,5 +1,6 @@
 package io.vilstream.schemas.registry.core;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -18,6 +19,14 @@ public interface SchemaStore extends AutoCloseable {
 
     /** Stores the entry and returns once the sink has received it (read-your-writes). */
     void append(StoreEntry entry);
+
+    /**
+     * Stores the entries in order and returns once the sink has received them all; the default
+     * appends one at a time, a store with a round trip per write sends them together.
+     */
+    default void appendAll(List<StoreEntry> entries) {
+        entries.forEach(this::append);
+    }
 
     /** Returns once every entry stored anywhere before the call has been delivered. */
     void catchUp();

@@ -25,4 +25,17 @@ public sealed interface StoreEntry {
      */
     record CompatibilityConfig(String subject, CompatibilityLevel level) implements StoreEntry {
     }
+
+    /**
+     * A deletion of {@code subject} version {@code version}: soft (hidden from listings, its id
+     * still resolvable) or, for a version already soft-deleted, permanent (gone, its id released
+     * when no other version holds the schema). Applied only when the version is in the state the
+     * deletion expects (see {@link RegistryState#apply}), so a duplicate or a racing deletion
+     * changes nothing.
+     */
+    record VersionDeletion(String subject, int version, boolean permanent) implements StoreEntry {
+        public VersionDeletion {
+            Objects.requireNonNull(subject, "subject");
+        }
+    }
 }

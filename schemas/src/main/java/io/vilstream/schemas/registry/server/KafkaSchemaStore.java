@@ -1,11 +1,13 @@
 package io.vilstream.schemas.registry.server;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -96,10 +98,13 @@ final class KafkaSchemaStore implements SchemaStore {
     @Override
     public void append(StoreEntry entry) {
         StoreRecordCodec.Encoded record = codec.encode(entry);
-        RecordMetadata written;
+        RecordMetadata written = await(producer.send(new ProducerRecord<>(topic, 0, record.key(), record.value())));
+        awaitApplied(written.offset() + 1);
+    }
+
+    private RecordMetadata await(Future<RecordMetadata> sent) {
         try {
-            written = producer.send(new ProducerRecord<>(topic, 0, record.key(), record.value()))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw SchemaRegistryException.storeError("Error while writing to the schema topic " + topic + ": "
                     + e.getCause().getMessage(), e.getCause());
@@ -109,7 +114,23 @@ final class KafkaSchemaStore implements SchemaStore {
             Thread.currentThread().interrupt();
             throw SchemaRegistryException.storeError("Interrupted while writing to the schema topic " + topic, e);
         }
-        awaitApplied(written.offset() + 1);
+    }
+
+    /** Sends the entries back to back (one partition keeps their order), then waits for the last. */
+    @Override
+    public void appendAll(List<StoreEntry> entries) {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (StoreEntry entry : entries) {
+            StoreRecordCodec.Encoded record = codec.encode(entry);
+            sent.add(producer.send(new ProducerRecord<>(topic, 0, record.key(), record.value())));
+        }
+        long last = -1;
+        for (Future<RecordMetadata> f : sent) {
+            last = Math.max(last, await(f).offset());
+        }
+        if (last >= 0) {
+            awaitApplied(last + 1);
+        }
     }
 
     @Override

@@ -99,32 +99,41 @@ final class RegistryHttpHandler implements ErrorMapping.ExchangeHandler {
             return json.createObjectNode();
         }
         if (first.equals("subjects")) {
+            // ?deleted=true shows soft-deleted subjects and versions, ?permanent=true deletes for good (Confluent's flags)
+            boolean deleted = query.flag("deleted");
             if (n == 1) {
                 AllowedMethods.require(method, "GET");
-                return strings(core.subjects());
+                return strings(core.subjects(deleted));
             }
             String subject = path.get(1);
             if (n == 2) {
-                AllowedMethods.require(method, "POST");
-                RegisteredSchema found = core.lookup(subject, schemaText(readBody(exchange)));
+                AllowedMethods.require(method, "POST", "DELETE");
+                if (method.equals("DELETE")) {
+                    return ints(core.deleteSubject(subject, query.flag("permanent")));
+                }
+                RegisteredSchema found = core.lookup(subject, schemaText(readBody(exchange)), deleted);
                 return registered(found);
             }
             if (path.get(2).equals("versions")) {
                 if (n == 3) {
                     AllowedMethods.require(method, "GET", "POST");
                     if (method.equals("GET")) {
-                        return ints(core.versions(subject));
+                        return ints(core.versions(subject, deleted));
                     }
                     RegisteredSchema r = core.register(subject, schemaText(readBody(exchange)));
                     return json.createObjectNode().put("id", r.id());
                 }
                 if (n == 4) {
-                    AllowedMethods.require(method, "GET");
-                    return registered(core.version(subject, path.get(3)));
+                    AllowedMethods.require(method, "GET", "DELETE");
+                    if (method.equals("DELETE")) {
+                        return json.getNodeFactory().numberNode(
+                                core.deleteVersion(subject, path.get(3), query.flag("permanent")));
+                    }
+                    return registered(core.version(subject, path.get(3), deleted));
                 }
                 if (n == 5 && path.get(4).equals("schema")) {
                     AllowedMethods.require(method, "GET");
-                    return json.readTree(core.version(subject, path.get(3)).schema().toString());
+                    return json.readTree(core.version(subject, path.get(3), deleted).schema().toString());
                 }
             }
         }

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,17 +18,22 @@ import io.vilstream.schemas.registry.core.StoreEntry;
  * The JSON records of the {@code _schemas} topic, shaped like Confluent's: a key with a
  * {@code keytype} ({@code SCHEMA} or {@code CONFIG}) and a JSON value.
  *
- * <p>One deliberate difference: a schema key also carries the claimed id and a fingerprint of the
- * schema. The topic is compacted, and compaction keeps the <em>last</em> record of a key; with
- * Confluent's key (subject + version) a losing concurrent claim on the same version would, once
- * compacted, replace the winning one. With the id and fingerprint in the key every distinct claim
- * survives compaction, so replaying the log (first claim wins) gives the same state for ever.
- * Config keys stay one per subject: the last level set is the one that counts.
+ * <p>One deliberate difference: a schema key also carries the claimed id, a fingerprint of the
+ * schema and a random nonce. The topic is compacted, and compaction keeps the <em>last</em> record
+ * of a key, at the last one's position; with Confluent's key (subject + version) a losing
+ * concurrent claim on the same version would, once compacted, replace the winning one. With every
+ * schema and deletion record under a key of its own, compaction removes none of them and moves
+ * none, so replaying the log (first claim wins, deletions in their place) gives the same state for
+ * ever. Deletions are records of their own ({@code DELETE_VERSION}, soft or permanent) instead of
+ * Confluent's rewrite of the schema record with {@code "deleted": true} and its tombstone, which
+ * would move or remove a claim. Config keys stay one per subject: the last level set is the one
+ * that counts.
  */
 final class StoreRecordCodec {
 
     static final String SCHEMA = "SCHEMA";
     static final String CONFIG = "CONFIG";
+    static final String DELETE_VERSION = "DELETE_VERSION";
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -42,6 +48,7 @@ final class StoreRecordCodec {
                     .put("version", v.version())
                     .put("id", v.id())
                     .put("fingerprint", fingerprint(v.schema()))
+                    .put("nonce", UUID.randomUUID().toString())
                     .put("magic", 1);
             ObjectNode value = json.createObjectNode()
                     .put("subject", v.subject())
@@ -49,6 +56,20 @@ final class StoreRecordCodec {
                     .put("id", v.id())
                     .put("schema", v.schema())
                     .put("deleted", false);
+            return new Encoded(key.toString(), value.toString());
+        }
+        if (entry instanceof StoreEntry.VersionDeletion d) {
+            ObjectNode key = json.createObjectNode()
+                    .put("keytype", DELETE_VERSION)
+                    .put("subject", d.subject())
+                    .put("version", d.version())
+                    .put("permanent", d.permanent())
+                    .put("nonce", UUID.randomUUID().toString())
+                    .put("magic", 1);
+            ObjectNode value = json.createObjectNode()
+                    .put("subject", d.subject())
+                    .put("version", d.version())
+                    .put("permanent", d.permanent());
             return new Encoded(key.toString(), value.toString());
         }
         StoreEntry.CompatibilityConfig c = (StoreEntry.CompatibilityConfig) entry;
@@ -87,6 +108,18 @@ final class StoreRecordCodec {
             }
             return Optional.of(new StoreEntry.SchemaVersion(text(value, "subject"), integer(value, "version"),
                     integer(value, "id"), text(value, "schema")));
+        }
+        if (DELETE_VERSION.equals(keytype)) {
+            if (valueText == null) {
+                return Optional.empty();
+            }
+            JsonNode value = read(valueText, "value");
+            JsonNode permanent = value.get("permanent");
+            if (permanent == null || !permanent.isBoolean()) {
+                throw new IllegalArgumentException("record lacks the boolean field 'permanent'");
+            }
+            return Optional.of(new StoreEntry.VersionDeletion(text(value, "subject"), integer(value, "version"),
+                    permanent.asBoolean()));
         }
         if (CONFIG.equals(keytype)) {
             JsonNode subjectNode = key.get("subject");

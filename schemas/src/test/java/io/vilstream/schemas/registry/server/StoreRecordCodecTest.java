@@ -12,16 +12,27 @@ class StoreRecordCodecTest {
     private final StoreRecordCodec codec = new StoreRecordCodec();
 
     @Test
-    void roundTripsSchemaAndConfigEntries() {
+    void roundTripsSchemaConfigAndDeletionEntries() {
         StoreEntry schema = new StoreEntry.SchemaVersion("s-value", 2, 7, "\"string\"");
+        StoreEntry soft = new StoreEntry.VersionDeletion("s-value", 2, false);
+        StoreEntry permanent = new StoreEntry.VersionDeletion("s-value", 2, true);
         StoreEntry global = new StoreEntry.CompatibilityConfig(null, CompatibilityLevel.FULL);
         StoreEntry subject = new StoreEntry.CompatibilityConfig("s-value", CompatibilityLevel.NONE);
         StoreEntry removed = new StoreEntry.CompatibilityConfig("s-value", null);
-        for (StoreEntry e : new StoreEntry[] {schema, global, subject, removed}) {
+        for (StoreEntry e : new StoreEntry[] {schema, global, subject, removed, soft, permanent}) {
             StoreRecordCodec.Encoded encoded = codec.encode(e);
             assertThat(codec.decode(encoded.key(), encoded.value())).contains(e);
         }
         assertThat(codec.encode(removed).value()).isNull();
+    }
+
+    @Test
+    void everySchemaAndDeletionRecordHasAKeyOfItsOwnSoCompactionNeitherRemovesNorMovesIt() {
+        StoreEntry claim = new StoreEntry.SchemaVersion("s", 1, 1, "\"string\"");
+        StoreEntry deletion = new StoreEntry.VersionDeletion("s", 1, false);
+        assertThat(codec.encode(claim).key()).isNotEqualTo(codec.encode(claim).key());
+        assertThat(codec.encode(deletion).key()).isNotEqualTo(codec.encode(deletion).key())
+                .contains("\"keytype\":\"DELETE_VERSION\"");
     }
 
     @Test
