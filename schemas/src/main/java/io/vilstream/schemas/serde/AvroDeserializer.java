@@ -12,7 +12,11 @@ import io.vilstream.schemas.registry.SchemaRegistryException;
 import io.vilstream.schemas.registry.core.CompatibilityChecker;
 import io.vilstream.schemas.serde.WireFormatException.Reason;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -24,18 +28,26 @@ import org.apache.kafka.common.serialization.Deserializer;
  * registry by the id in the header (cached) and is resolved against the class's schema, so data
  * written with an older or newer compatible schema reads correctly.
  *
+ * <p>Without a class ({@link #generic()}, or the no-argument constructor Kafka uses for
+ * {@code value.deserializer=io.vilstream.schemas.serde.AvroDeserializer}) it reads a
+ * {@link GenericRecord} with the writer schema itself, as Confluent's deserializer does with
+ * {@code specific.avro.reader=false}: any record on any topic, strings as {@code Utf8}, logical
+ * types as their underlying values. A writer schema that is not a record is then an
+ * {@link Reason#INCOMPATIBLE_WRITER}.
+ *
  * <p>Every malformed input fails with a {@link WireFormatException} and its {@link Reason}, never
  * with another exception and never by hanging: Avro 1.12 checks declared lengths against the
  * bytes left before allocating, so a forged length cannot make it allocate gigabytes. A null
  * payload (a tombstone) reads as null; what a null means is the caller's business.
  */
-public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
+public final class AvroDeserializer<T> implements Deserializer<T> {
 
     private static final int HEADER_BYTES = 5;
     /** Plans are per writer schema id; a flood of distinct ids should not grow the map without end. */
     private static final int PLAN_CACHE_LIMIT = 1_000;
 
     private final Class<T> type;
+    /** Null for a generic deserializer: it reads with the writer schema. */
     private final SpecificData data;
     private final Schema readerSchema;
     private final SchemaRegistryClient injectedClient;
@@ -45,7 +57,13 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     private volatile boolean ownsClient;
 
     /** How to read one writer schema: a resolving reader, or why it cannot be read. */
-    private record ReaderPlan<T>(SpecificDatumReader<T> reader, String incompatibility) {
+    private record ReaderPlan<T>(DatumReader<T> reader, String incompatibility) {
+    }
+
+    /** A generic deserializer (GenericRecord), for Kafka's class-name configuration; prefer {@link #generic()}. */
+    @SuppressWarnings("unchecked")
+    public AvroDeserializer() {
+        this((Class<T>) GenericRecord.class, null, true);
     }
 
     public AvroDeserializer(Class<T> type) {
@@ -53,11 +71,30 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     }
 
     public AvroDeserializer(Class<T> type, SchemaRegistryClient client) {
+        this(type, client, false);
+    }
+
+    private AvroDeserializer(Class<T> type, SchemaRegistryClient client, boolean generic) {
         TrustedPackages.install();
         this.type = Objects.requireNonNull(type, "type");
-        this.data = SpecificData.getForClass(type);
-        this.readerSchema = data.getSchema(type);
+        if (!generic && !SpecificRecord.class.isAssignableFrom(type)) {
+            throw new IllegalArgumentException(type.getName() + " is not a generated Avro class; use AvroDeserializer.generic()");
+        }
+        this.data = generic ? null : SpecificData.getForClass(type);
+        this.readerSchema = generic ? null : data.getSchema(type);
         this.injectedClient = client;
+    }
+
+    /** Reads any record as a {@link GenericRecord} with its writer schema; configure() builds the client. */
+    public static AvroDeserializer<GenericRecord> generic() {
+        return new AvroDeserializer<>();
+    }
+
+    /** As {@link #generic()}, on a given client (shared caches, tests); call configure() or use it at once. */
+    public static AvroDeserializer<GenericRecord> generic(SchemaRegistryClient client) {
+        AvroDeserializer<GenericRecord> d = new AvroDeserializer<>(GenericRecord.class, client, true);
+        d.configure(client, false);
+        return d;
     }
 
     @Override
@@ -145,15 +182,28 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         } catch (SchemaRegistryException e) {
             throw registryFailure(topic, id, e);
         }
-        CompatibilityResult readable = CompatibilityChecker.canRead(readerSchema, writer);
-        plan = readable.compatible()
-                ? new ReaderPlan<>(new SpecificDatumReader<>(writer, readerSchema, data), null)
-                : new ReaderPlan<>(null, String.join("; ", readable.messages()));
+        plan = data == null ? genericPlan(writer) : specificPlan(writer);
         if (plans.size() >= PLAN_CACHE_LIMIT) {
             plans.clear();
         }
         plans.put(id, plan);
         return plan;
+    }
+
+    private ReaderPlan<T> specificPlan(Schema writer) {
+        CompatibilityResult readable = CompatibilityChecker.canRead(readerSchema, writer);
+        return readable.compatible()
+                ? new ReaderPlan<>(new SpecificDatumReader<>(writer, readerSchema, data), null)
+                : new ReaderPlan<>(null, String.join("; ", readable.messages()));
+    }
+
+    /** The writer schema is the reader schema: nothing to resolve, only its kind to check. */
+    private ReaderPlan<T> genericPlan(Schema writer) {
+        if (writer.getType() != Schema.Type.RECORD) {
+            return new ReaderPlan<>(null, "the writer schema is a " + writer.getType().getName()
+                    + ", not a record");
+        }
+        return new ReaderPlan<>(new GenericDatumReader<>(writer, writer, GenericData.get()), null);
     }
 
     private static WireFormatException registryFailure(String topic, int id, SchemaRegistryException e) {
