@@ -130,8 +130,8 @@ public final class TrainerConfig extends AbstractConfig {
             .define(HARD_NEGATIVES_QUEUE_SIZE, Type.INT, 10_000, Range.between(1, 10_000_000), Importance.LOW,
                     "Anchors with pending hard negatives at most (the newest record per anchor; oldest dropped).")
             .define(RETENTION_VERSIONS, Type.INT, 10, Range.between(1, 100_000), Importance.MEDIUM,
-                    "Versions kept on the model topics: the newest this many plus the served one; older ones are "
-                            + "tombstoned in the publication transaction.")
+                    "Versions kept on the model topics: the newest this many plus the served one and the best one the "
+                            + "gate names; older ones are tombstoned in the publication transaction.")
             .define(VOCABULARY_MIN_COUNT, Type.INT, 2, Range.atLeast(1), Importance.LOW,
                     "Train items a producer tag needs to enter the tagger's vocabulary.")
             .define(VOCABULARY_MAX_SIZE, Type.INT, 4096, Range.between(0, 1_000_000), Importance.LOW,
