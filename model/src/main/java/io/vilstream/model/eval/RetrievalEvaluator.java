@@ -11,7 +11,7 @@ import io.vilstream.model.towers.DualEncoder;
 import io.vilstream.model.views.TrainingItem;
 
 /**
- * Recall@K in both directions (METHOD.md "Evaluation"): each item's primary image and primary
+ * Recall@K in both directions (docs/LEARNING.md "Evaluation"): each item's primary image and primary
  * caption (its name) are its pair; the gallery is the evaluated items themselves. Ranks are
  * pessimistic on ties (a candidate scoring equal to the right answer counts as ahead), so a
  * collapsed model cannot look good.

@@ -3,7 +3,7 @@ package io.vilstream.model.image;
 import java.util.SplittableRandom;
 
 /**
- * The image augmentations of ERNIE-ViL 2.0's released code (METHOD.md) on the tower's input
+ * The image augmentations of ERNIE-ViL 2.0's released code (docs/LEARNING.md) on the tower's input
  * ({@code [3 × s × s]} floats in 0..1): random resized crop, colour jitter, grayscale and
  * Gaussian blur, each with its probability. Horizontal flip exists but is off by default:
  * flipping changes meaning ("left arrow").

@@ -11,7 +11,7 @@ import ai.djl.nn.Activation;
 import io.vilstream.model.towers.Scalars;
 
 /**
- * ERNIE-ViL 2.0's multi-view contrastive loss (METHOD.md), written with NDArray ops:
+ * ERNIE-ViL 2.0's multi-view contrastive loss (docs/LEARNING.md), written with NDArray ops:
  *
  * <pre>
  * s_ab(k,l) = exp(t_ab) · ⟨z_a^k, z_b^l⟩

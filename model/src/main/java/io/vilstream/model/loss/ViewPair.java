@@ -1,7 +1,7 @@
 package io.vilstream.model.loss;
 
 /**
- * The view pairs of ERNIE-ViL 2.0's multi-view loss (METHOD.md). The ordinal is the index of
+ * The view pairs of ERNIE-ViL 2.0's multi-view loss (docs/LEARNING.md). The ordinal is the index of
  * the pair's own logit scale when scales are not shared.
  */
 public enum ViewPair {

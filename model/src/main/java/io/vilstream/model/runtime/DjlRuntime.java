@@ -10,7 +10,7 @@ import ai.djl.pytorch.jni.JniUtils;
  *
  * <p>DJL must never reach the network: without {@code ai.djl.offline} and
  * {@code OPT_OUT_TRACKING} it probes a cloud metadata address at start-up and tries to download
- * native libraries (STACK.md). DJL reads both as environment variables or system properties,
+ * native libraries (docs/PLATFORM.md). DJL reads both as environment variables or system properties,
  * so they are set here as system properties unless the operator set them already. Every class
  * that touches the engine calls {@link #engine()} first.
  */
@@ -111,7 +111,7 @@ public final class DjlRuntime {
         return JniUtils.getNumThreads();
     }
 
-    /** Bit-identical CPU runs for one seed (STACK.md). */
+    /** Bit-identical CPU runs for one seed (docs/PLATFORM.md). */
     public static void seed(long seed) {
         engine();
         Engine.getEngine(ENGINE).setRandomSeed((int) seed);

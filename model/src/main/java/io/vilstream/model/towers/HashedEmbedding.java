@@ -12,7 +12,7 @@ import ai.djl.util.PairList;
 
 /**
  * A lookup table over hashed feature ids. DJL's built-in IdEmbedding fails under concurrent
- * predictors ("Native resource has been released already", STACK.md); this block only calls
+ * predictors ("Native resource has been released already", docs/PLATFORM.md); this block only calls
  * the engine's {@code embedding} op, which is safe to share between threads.
  *
  * <p>Shapes: ids {@code [...]} (int64) → {@code [..., dim]}.

@@ -1,7 +1,7 @@
 package io.vilstream.model.views;
 
 /**
- * The views of one item for one training step (METHOD.md): I, I′ (image tensors), T, T′
+ * The views of one item for one training step (docs/LEARNING.md): I, I′ (image tensors), T, T′
  * (captions) and T_tag (the object-tag sequence; null when the item has no tags and the tagger
  * has produced none). Views a disabled pair does not need may be null.
  */

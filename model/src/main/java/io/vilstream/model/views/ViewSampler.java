@@ -8,7 +8,7 @@ import io.vilstream.model.image.ImageAugmenter;
 import io.vilstream.model.text.TextNormalizer;
 
 /**
- * Builds an item's views for a training step (METHOD.md "Views"):
+ * Builds an item's views for a training step (docs/LEARNING.md "Views"):
  * <ul>
  *   <li>I, I′: two different renditions when the item has several, else two augmentations of
  *       its one image. I, which is matched against text, keeps its colours (colour names

@@ -13,7 +13,7 @@ import io.vilstream.model.views.TrainingItem;
 import io.vilstream.trainer.validation.ValidationSet;
 
 /**
- * The promotion gate (METHOD.md "Online training"), a gate that only moves forward. The candidate,
+ * The promotion gate (docs/LEARNING.md "Online training"), a gate that only moves forward. The candidate,
  * the served version and the best version promoted so far in the lineage are scored on the same
  * validation set; the candidate is promoted only if
  * <pre>
