@@ -173,7 +173,7 @@ class NodeInteropTest {
         return Files.readString(stdout);
     }
 
-    private static String executableOnPath(String name) {
+    static String executableOnPath(String name) {
         String path = System.getenv("PATH");
         if (path == null) {
             return null;
