@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 /**
  * Where a registry keeps its changes: an ordered log of {@link StoreEntry}s, replayed into the
  * registry's state at start and then followed. The in-memory store applies an entry at once; the
- * Kafka store ({@code registry.server.KafkaSchemaStore}) produces it to the {@code _schemas}
+ * Kafka store ({@code registry.server.KafkaSchemaStore}) produces it to the {@code _vilstream_schemas}
  * topic and applies what its consumer reads, so several registries share one history.
  */
 public interface SchemaStore extends AutoCloseable {

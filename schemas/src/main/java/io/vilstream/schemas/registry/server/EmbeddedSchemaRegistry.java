@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
  * A Confluent-compatible schema registry in this JVM: the REST API of
  * {@link RegistryHttpHandler} on runtime's {@link GuardedHttpServer} (the JDK's HTTP server with
  * header, body and response timeouts, see {@link ServerLimits}), state in a compacted Kafka topic
- * ({@code _schemas} by default) through {@link KafkaSchemaStore}. Ids survive restarts, and
+ * ({@code _vilstream_schemas} by default) through {@link KafkaSchemaStore}. Ids survive restarts, and
  * any number of instances on the same topic answer the same (each follows the topic; concurrent
- * registrations are settled by the first-claim-wins rule of the core).
+ * registrations are settled by the first-claim-wins rule of the core). {@code GET /health} is 200
+ * once the topic has been replayed and while its reader keeps up, 503 before and otherwise.
  *
  * <pre>{@code
  * try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder()
@@ -33,7 +34,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
 
-    public static final String DEFAULT_TOPIC = "_schemas";
+    /**
+     * Its own topic, not Confluent's {@code _schemas}: the keys differ (see StoreRecordCodec), so
+     * a Confluent registry and this one on one cluster must never share a topic.
+     */
+    public static final String DEFAULT_TOPIC = "_vilstream_schemas";
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** Schemas are small; a body beyond this is a mistake or an attack, not a schema. */
     public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -47,8 +52,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final ServerLimits limits;
     private final int maxBodyBytes;
 
-    private SchemaRegistryCore core;
+    private volatile SchemaRegistryCore core;
+    private volatile KafkaSchemaStore store;
     private GuardedHttpServer server;
+    private Thread opener;
+    private volatile RuntimeException openFailure;
+    private volatile boolean closed;
+    private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
 
     private EmbeddedSchemaRegistry(Builder b) {
         this.bootstrapServers = Objects.requireNonNull(b.bootstrapServers, "bootstrapServers is required");
@@ -65,22 +75,82 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return new Builder();
     }
 
-    /** Replays the schema topic (creating it if missing), then starts answering HTTP. */
-    public synchronized EmbeddedSchemaRegistry start() {
+    /** Listens, replays the schema topic (creating it if missing) and returns once the API answers. */
+    public EmbeddedSchemaRegistry start() {
+        startInBackground();
+        try {
+            awaitReady();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        return this;
+    }
+
+    /**
+     * Listens at once and replays the topic on a thread of its own: until the replay is done the
+     * API answers 503 (50003) and {@code /health} 503, so a probe sees a registry that is starting
+     * rather than a closed port. {@link #awaitReady()} waits for the replay and rethrows its failure.
+     */
+    public synchronized EmbeddedSchemaRegistry startInBackground() {
         if (server != null) {
             throw new IllegalStateException("registry already started");
         }
         long t0 = System.nanoTime();
-        core = SchemaRegistryCore.open(new KafkaSchemaStore(bootstrapServers, topic, kafkaProperties, storeTimeout));
+        KafkaSchemaStore kafkaStore = new KafkaSchemaStore(bootstrapServers, topic, kafkaProperties, storeTimeout);
+        store = kafkaStore;
         try {
-            server = RegistryHttpHandler.serve(core, host, requestedPort, limits, maxBodyBytes);
+            server = RegistryHttpHandler.serve(() -> core, kafkaStore::health, host, requestedPort, limits, maxBodyBytes);
         } catch (IOException e) {
-            core.close();
             throw new UncheckedIOException("cannot listen on " + host + ":" + requestedPort, e);
         }
-        log.info("schema registry on {} (topic {}) ready in {} ms", url(), topic,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        opener = new Thread(() -> {
+            try {
+                SchemaRegistryCore opened = SchemaRegistryCore.open(kafkaStore);
+                synchronized (this) {
+                    if (closed) {
+                        opened.close();
+                        return;
+                    }
+                    core = opened;
+                }
+                log.info("schema registry on {} (topic {}) ready in {} ms", url(), topic,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            } catch (RuntimeException e) {
+                openFailure = e;
+                if (!closed) {
+                    log.error("schema registry on topic {} failed to start", topic, e);
+                }
+            } finally {
+                this.opened.countDown();
+            }
+        }, "vilstream-registry-open-" + topic);
+        opener.setDaemon(true);
+        opener.start();
         return this;
+    }
+
+    /** Waits until the topic has been replayed; throws what stopped the replay. */
+    public EmbeddedSchemaRegistry awaitReady() {
+        try {
+            opened.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the schema registry started", e);
+        }
+        if (openFailure != null) {
+            throw openFailure;
+        }
+        if (core == null) {
+            throw new IllegalStateException("the schema registry was closed before it was ready");
+        }
+        return this;
+    }
+
+    /** The store's health, as {@code GET /health} answers it. */
+    public io.vilstream.runtime.http.HealthCheck.Status health() {
+        KafkaSchemaStore s = store;
+        return s == null ? io.vilstream.runtime.http.HealthCheck.Status.down("not started") : s.health();
     }
 
     /** The base URL clients use: {@code http://host:port}. */
@@ -99,9 +169,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return topic;
     }
 
-    /** Stops answering, then stops following the topic. */
+    /** Stops answering, then stops following the topic (a replay still running is abandoned). */
     @Override
     public synchronized void close() {
+        closed = true;
         if (server != null) {
             server.close();
             server = null;
@@ -109,10 +180,12 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         if (core != null) {
             core.close();
             core = null;
+        } else if (store != null && opener != null && opener.isAlive()) {
+            store.close(); // fails the replay's pending Kafka calls; the opener then ends
         }
     }
 
-    /** Builder: bootstrap servers are required; the rest defaults to 127.0.0.1, a random port and {@code _schemas}. */
+    /** Builder: bootstrap servers are required; the rest defaults to 127.0.0.1, a random port and {@code _vilstream_schemas}. */
     public static final class Builder {
         private String bootstrapServers;
         private String host = DEFAULT_HOST;

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
+import io.vilstream.runtime.http.HealthCheck;
 import io.vilstream.schemas.registry.SchemaRegistryException;
 import io.vilstream.schemas.registry.core.SchemaStore;
 import io.vilstream.schemas.registry.core.StoreEntry;
@@ -41,7 +42,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link SchemaStore} on a compacted single-partition Kafka topic ({@code _schemas}), as
+ * {@link SchemaStore} on a compacted single-partition Kafka topic ({@code _vilstream_schemas} by default), as
  * Confluent's registry keeps its state: every instance reads the whole topic at start and then
  * follows it on a reader thread; a write produces a record and returns only once this instance's
  * reader has applied that offset, so a client sees its own write in the next request.
@@ -64,6 +65,10 @@ final class KafkaSchemaStore implements SchemaStore {
     private Thread reader;
     private volatile boolean running;
     private volatile Throwable readerFailure;
+    /** Set once the topic has been replayed up to its end at start. */
+    private volatile boolean replayed;
+    /** Records between the reader's position and the end it last saw; -1 before it knows. */
+    private volatile long lag = -1;
 
     private final Object progress = new Object();
     /** The next offset the reader will apply: everything below it is in the state. */
@@ -92,6 +97,7 @@ final class KafkaSchemaStore implements SchemaStore {
         reader.setDaemon(true);
         reader.start();
         awaitApplied(end);
+        replayed = true;
         log.info("schema store replayed {} up to offset {}", topic, end);
     }
 
@@ -138,6 +144,28 @@ final class KafkaSchemaStore implements SchemaStore {
         awaitApplied(endOffset());
     }
 
+    /**
+     * Up once the topic was replayed at start, while the reader runs and has read up to the end it
+     * last saw; answers from what the reader recorded, without a network call.
+     */
+    HealthCheck.Status health() {
+        if (readerFailure != null) {
+            return HealthCheck.Status.down("the reader of " + topic + " stopped: " + readerFailure.getMessage());
+        }
+        if (!replayed) {
+            return HealthCheck.Status.down("replaying " + topic);
+        }
+        long behind = lag;
+        return behind > 0 ? HealthCheck.Status.down(behind + " records of " + topic + " not read yet")
+                : HealthCheck.Status.up("caught up with " + topic + " at offset " + appliedOffset());
+    }
+
+    private long appliedOffset() {
+        synchronized (progress) {
+            return appliedUpTo;
+        }
+    }
+
     @Override
     public void close() {
         running = false;
@@ -167,6 +195,7 @@ final class KafkaSchemaStore implements SchemaStore {
                 }
                 // the position also moves past offsets compaction removed: use it, not the last record
                 long position = consumer.position(partition);
+                lag = consumer.currentLag(partition).orElse(-1);
                 synchronized (progress) {
                     if (position > appliedUpTo) {
                         appliedUpTo = position;

@@ -1,10 +1,13 @@
 package io.vilstream.schemas.registry.server;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +20,7 @@ import io.vilstream.runtime.http.BodyReader;
 import io.vilstream.runtime.http.ErrorFormat;
 import io.vilstream.runtime.http.ErrorMapping;
 import io.vilstream.runtime.http.GuardedHttpServer;
+import io.vilstream.runtime.http.HealthCheck;
 import io.vilstream.runtime.http.HttpException;
 import io.vilstream.runtime.http.PathSegments;
 import io.vilstream.runtime.http.QueryParameters;
@@ -60,24 +64,52 @@ final class RegistryHttpHandler implements ErrorMapping.ExchangeHandler {
         }
     };
 
-    private final SchemaRegistryCore core;
+    /** The core once the store has been replayed; null before, when the API answers 503. */
+    private final Supplier<SchemaRegistryCore> cores;
     private final int maxBodyBytes;
     private final ObjectMapper json = new ObjectMapper();
 
-    RegistryHttpHandler(SchemaRegistryCore core, int maxBodyBytes) {
-        this.core = core;
+    RegistryHttpHandler(Supplier<SchemaRegistryCore> cores, int maxBodyBytes) {
+        this.cores = cores;
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    /** Serves the core's API on a new server. */
+    /** Serves a core that is ready (an in-memory one: tests), /health always up. */
     static GuardedHttpServer serve(SchemaRegistryCore core, String host, int port, ServerLimits limits, int maxBodyBytes)
             throws IOException {
+        return serve(() -> core, () -> HealthCheck.Status.up("ready"), host, port, limits, maxBodyBytes);
+    }
+
+    /**
+     * Serves the API of the core {@code cores} gives (503 / 50003 while it gives none) and
+     * {@code GET /health} (200 when {@code health} is up, else 503; answered on the connection
+     * threads, so a saturated API never fails the probe).
+     */
+    static GuardedHttpServer serve(Supplier<SchemaRegistryCore> cores, HealthCheck health, String host, int port,
+                                   ServerLimits limits, int maxBodyBytes) throws IOException {
         GuardedHttpServer server = GuardedHttpServer.start("vilstream-registry-http", host, port, limits);
         ErrorMapping errors = new ErrorMapping(CONFLUENT_ERRORS, e -> e instanceof SchemaRegistryException r
                 ? Optional.of(new HttpException(r.status(), r.errorCode(), r.getMessage(), Map.of()))
                 : Optional.empty());
-        server.route("/", errors.guard(new RegistryHttpHandler(core, maxBodyBytes)), errors.always(
+        server.route("/", errors.guard(new RegistryHttpHandler(cores, maxBodyBytes)), errors.always(
                 new HttpException(503, 50003, "The registry is busy; retry", Map.of("Retry-After", "1"))));
+        server.inlineRoute("/health", ex -> {
+            if (!"GET".equals(ex.getRequestMethod())) {
+                ex.getResponseHeaders().set("Allow", "GET");
+                ResponseWriter.send(ex, 405, JSON, "{\"status\":\"use GET\"}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            HealthCheck.Status s;
+            try {
+                s = health.check();
+            } catch (RuntimeException failure) {
+                s = HealthCheck.Status.down("check failed: " + failure.getMessage());
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", s.up() ? "UP" : "DOWN");
+            body.put("checks", Map.of("store", Map.of("status", s.up() ? "UP" : "DOWN", "detail", s.detail())));
+            ResponseWriter.send(ex, s.up() ? 200 : 503, JSON, new ObjectMapper().writeValueAsBytes(body));
+        });
         return server;
     }
 
@@ -88,6 +120,15 @@ final class RegistryHttpHandler implements ErrorMapping.ExchangeHandler {
     }
 
     private JsonNode route(HttpExchange exchange) throws IOException {
+        SchemaRegistryCore core = cores.get();
+        if (core == null) {
+            throw new HttpException(503, 50003, "The registry is starting: it is replaying its topic; retry",
+                    Map.of("Retry-After", "1"));
+        }
+        return route(exchange, core);
+    }
+
+    private JsonNode route(HttpExchange exchange, SchemaRegistryCore core) throws IOException {
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         List<String> path = PathSegments.parse(exchange.getRequestURI().getRawPath());
         QueryParameters query = QueryParameters.parse(exchange.getRequestURI().getRawQuery());

@@ -15,7 +15,7 @@ import io.vilstream.schemas.registry.CompatibilityLevel;
 import io.vilstream.schemas.registry.core.StoreEntry;
 
 /**
- * The JSON records of the {@code _schemas} topic, shaped like Confluent's: a key with a
+ * The JSON records of the registry topic ({@code _vilstream_schemas}), shaped like Confluent's: a key with a
  * {@code keytype} ({@code SCHEMA} or {@code CONFIG}) and a JSON value.
  *
  * <p>One deliberate difference: a schema key also carries the claimed id, a fingerprint of the

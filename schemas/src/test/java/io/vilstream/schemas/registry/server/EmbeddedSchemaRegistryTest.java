@@ -86,13 +86,15 @@ class EmbeddedSchemaRegistryTest {
     }
 
     @Test
-    void storesItsStateInACompactedSinglePartitionTopic() throws Exception {
+    void storesItsStateInACompactedSinglePartitionTopicOfItsOwnNotConfluents() throws Exception {
+        assertThat(registry.topic()).isEqualTo("_vilstream_schemas");
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         try (Admin admin = Admin.create(p)) {
-            var description = admin.describeTopics(List.of("_schemas")).allTopicNames().get().get("_schemas");
+            assertThat(admin.listTopics().names().get()).doesNotContain("_schemas");
+            var description = admin.describeTopics(List.of(registry.topic())).allTopicNames().get().get(registry.topic());
             assertThat(description.partitions()).hasSize(1);
-            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "_schemas");
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, registry.topic());
             assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource).get("cleanup.policy").value())
                     .isEqualTo("compact");
         }
