@@ -5,8 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.vilstream.embedded.EmbeddedKafkaBroker;
 import io.vilstream.runtime.kafka.KafkaSettings;
-import io.vilstream.schemas.registry.server.EmbeddedSchemaRegistry;
-import io.vilstream.schemas.topics.TopicCreator;
+import io.vilstream.schemas.local.BrokerServices;
 import io.vilstream.schemas.topics.TopicSet;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -15,7 +14,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * JUnit 5 extension for the integration tier: one real single-node KRaft broker, the embedded
- * schema registry on it (a real HTTP server), and the vilstream topics, per test class.
+ * schema registry on it (a real HTTP server), and the vilstream topics, per test class — the
+ * same start-up as the CLI's (BrokerServices).
  *
  * <pre>{@code
  * @RegisterExtension
@@ -27,8 +27,7 @@ public final class VilstreamCluster implements BeforeAllCallback, AfterAllCallba
 
     private final int partitions;
     private EmbeddedKafkaBroker broker;
-    private EmbeddedSchemaRegistry registry;
-    private TopicSet topics;
+    private BrokerServices services;
 
     public VilstreamCluster() {
         this(2);
@@ -42,17 +41,13 @@ public final class VilstreamCluster implements BeforeAllCallback, AfterAllCallba
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         broker = EmbeddedKafkaBroker.builder().build().start();
-        registry = EmbeddedSchemaRegistry.builder().bootstrapServers(broker.bootstrapServers()).port(0).build().start();
-        topics = TopicSet.builder().partitions(partitions).build();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            new TopicCreator(admin).replicationFactor((short) 1).ensure(topics);
-        }
+        services = BrokerServices.start(broker.bootstrapServers(), partitions, 0);
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (registry != null) {
-            registry.close();
+        if (services != null) {
+            services.close();
         }
         if (broker != null) {
             broker.close();
@@ -64,7 +59,7 @@ public final class VilstreamCluster implements BeforeAllCallback, AfterAllCallba
     }
 
     public String registryUrl() {
-        return registry.url();
+        return services.registry().url();
     }
 
     public KafkaSettings settings() {
@@ -72,7 +67,7 @@ public final class VilstreamCluster implements BeforeAllCallback, AfterAllCallba
     }
 
     public TopicSet topics() {
-        return topics;
+        return services.topics();
     }
 
     public EmbeddedKafkaBroker broker() {

@@ -3,15 +3,13 @@ package io.vilstream.cli.chaos;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.vilstream.embedded.ChildKafkaBroker;
 import io.vilstream.runtime.kafka.KafkaSettings;
 import io.vilstream.schemas.registry.server.EmbeddedSchemaRegistry;
-import io.vilstream.schemas.topics.TopicCreator;
+import io.vilstream.schemas.local.BrokerServices;
 import io.vilstream.schemas.topics.TopicSet;
-import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The chaos run's cluster: the KRaft broker in a child JVM on a fixed loopback port (so it can
@@ -40,13 +38,8 @@ final class ChaosCluster implements AutoCloseable {
         int port = freePort();
         ChildKafkaBroker broker = startBroker(dataDir, port);
         try {
-            TopicSet topics = TopicSet.builder().partitions(partitions).build();
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                new TopicCreator(admin).replicationFactor((short) 1).ensure(topics);
-            }
-            EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder()
-                    .bootstrapServers(broker.bootstrapServers()).host("127.0.0.1").port(0).build().start();
-            return new ChaosCluster(dataDir, port, topics, broker, registry);
+            BrokerServices services = BrokerServices.start(broker.bootstrapServers(), partitions, 0);
+            return new ChaosCluster(dataDir, port, services.topics(), broker, services.registry());
         } catch (RuntimeException e) {
             broker.close();
             throw e;

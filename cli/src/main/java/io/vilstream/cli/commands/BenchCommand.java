@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vilstream.cli.bench.EmojiTrainingData;
 import io.vilstream.cli.bench.TrainBenchmark;
-import io.vilstream.datasets.EmojiDataset;
 import io.vilstream.model.config.ModelConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,13 +28,6 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
-    }
-
-    static void writeJson(Path file, Object value) throws java.io.IOException {
-        if (file.toAbsolutePath().getParent() != null) {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-        }
-        JSON.writeValue(file.toFile(), value);
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true,
@@ -76,27 +68,24 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--batch-size", defaultValue = "64", description = "Items per step (default ${DEFAULT-VALUE}).")
         int batchSize;
 
-        @Option(names = "--dataset", defaultValue = "emoji", description = "emoji (the full set, fetched once) or fixture (default ${DEFAULT-VALUE}).")
-        String dataset;
-
-        @Option(names = "--cache-dir", description = "Where the emoji set is cached (default: ${VILSTREAM_CACHE_DIR:-~/.cache/vilstream}/emoji-16.0.0).")
-        Path cacheDir;
+        @picocli.CommandLine.Mixin
+        DatasetOptions dataset = new DatasetOptions("emoji");
 
         @Option(names = "--text-augmentation", negatable = true, defaultValue = "true", fallbackValue = "true",
                 description = "Keyword phrases as second text views and word/n-gram feature dropout on training texts "
                         + "(default on; --no-text-augmentation measures what they add).")
         boolean textAugmentation;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-        Path json;
+        @picocli.CommandLine.Mixin
+        JsonOutput json;
 
         @Override
         public Integer call() throws Exception {
             Double m = minutes == null && steps == null ? Double.valueOf(12) : minutes;
             int n = seeds != null ? seeds : ablation ? 3 : 1;
             ModelConfig config = ModelConfig.preset(preset);
-            System.out.println("Loading the " + dataset + " dataset...");
-            EmojiTrainingData data = EmojiTrainingData.load(EmojiDataset.Source.parse(dataset), cacheDir, config.imageSize());
+            System.out.println("Loading the " + dataset.source().id() + " dataset...");
+            EmojiTrainingData data = EmojiTrainingData.load(dataset.source(), dataset.cacheDir(), config.imageSize());
             System.out.printf("train %d, val %d, test %d items; budget %s per run; batch %d; %d seed(s)%n",
                     data.train().size(), data.val().size(), data.test().size(),
                     (m != null ? m + " min" : "") + (steps != null ? (m != null ? " or " : "") + steps + " steps" : ""),
@@ -116,10 +105,7 @@ public final class BenchCommand implements Runnable {
                 chosen.add(v);
             }
             Map<String, Object> result = bench.runAll(chosen, n);
-            if (json != null) {
-                writeJson(json, result);
-                System.out.println("wrote " + json);
-            }
+            json.write(result);
             return 0;
         }
     }

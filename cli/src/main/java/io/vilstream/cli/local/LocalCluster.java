@@ -1,17 +1,15 @@
 package io.vilstream.cli.local;
 
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.vilstream.embedded.ChildKafkaBroker;
 import io.vilstream.embedded.EmbeddedKafkaBroker;
 import io.vilstream.runtime.kafka.KafkaSettings;
+import io.vilstream.schemas.local.BrokerServices;
 import io.vilstream.schemas.registry.server.EmbeddedSchemaRegistry;
-import io.vilstream.schemas.topics.TopicCreator;
 import io.vilstream.schemas.topics.TopicReport;
 import io.vilstream.schemas.topics.TopicSet;
-import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,18 +55,13 @@ public final class LocalCluster implements AutoCloseable {
         return around(broker, broker.bootstrapServers(), ProcessHandle.current().pid(), 0, partitions);
     }
 
-    /** Topics, then the registry (it keeps its schemas in a topic of the broker); the broker stops if either fails. */
+    /** Topics, then the registry (BrokerServices); the broker stops if either fails. */
     private static LocalCluster around(AutoCloseable broker, String bootstrapServers, long pid, int registryPort,
                                        int partitions) {
         try {
-            TopicSet topics = TopicSet.builder().partitions(partitions).build();
-            TopicReport report;
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
-                report = new TopicCreator(admin).replicationFactor((short) 1).ensure(topics);
-            }
-            EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder()
-                    .bootstrapServers(bootstrapServers).port(registryPort).build().start();
-            return new LocalCluster(broker, bootstrapServers, pid, registry, topics, report);
+            BrokerServices services = BrokerServices.start(bootstrapServers, partitions, registryPort);
+            return new LocalCluster(broker, bootstrapServers, pid, services.registry(), services.topics(),
+                    services.topicReport());
         } catch (RuntimeException e) {
             closeBroker(broker);
             throw e;
