@@ -1,7 +1,5 @@
 package io.vilstream.embedded;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
@@ -45,18 +43,7 @@ public final class EmbeddedKafkaMain {
         broker.start();
         System.out.println(READY + broker.bootstrapServers());
         System.out.flush();
-        Thread watchdog = new Thread(() -> {
-            try (InputStream in = System.in) {
-                while (in.read() >= 0) {
-                    // the parent writes nothing; EOF means it is gone
-                }
-            } catch (IOException ignored) {
-                // treat a broken pipe like EOF
-            }
-            System.exit(0);
-        }, "parent-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        ParentWatchdog.start();
         stopped.await();
     }
 }

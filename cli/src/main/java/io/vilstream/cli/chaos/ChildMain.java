@@ -1,7 +1,5 @@
 package io.vilstream.cli.chaos;
 
-import java.io.IOException;
-import java.io.InputStream;
 
 import io.vilstream.cli.Vilstream;
 
@@ -16,18 +14,7 @@ public final class ChildMain {
     }
 
     public static void main(String[] args) {
-        Thread watchdog = new Thread(() -> {
-            try (InputStream in = System.in) {
-                while (in.read() >= 0) {
-                    // the parent writes nothing; EOF means it is gone
-                }
-            } catch (IOException ignored) {
-                // a broken pipe is the parent gone, too
-            }
-            System.exit(0);
-        }, "parent-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        io.vilstream.embedded.ParentWatchdog.start();
         int code = Vilstream.execute(args);
         if (code != 0) {
             System.exit(code);
