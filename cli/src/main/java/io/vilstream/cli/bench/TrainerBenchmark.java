@@ -63,7 +63,7 @@ public final class TrainerBenchmark {
     /**
      * @param dataset      fixture or the full emoji set
      * @param cacheDir     where the emoji set is cached (null: the default)
-     * @param preset       model architecture: default or tiny
+     * @param preset       model architecture (a model.preset)
      * @param batchSize    anchors per step in both loops
      * @param offlineTime  how long the offline loop trains in all (half before, half after the stream phase)
      * @param streamTime   how long the online trainer is measured (from its first step)

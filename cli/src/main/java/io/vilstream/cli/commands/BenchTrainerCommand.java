@@ -25,7 +25,8 @@ public final class BenchTrainerCommand implements Callable<Integer> {
     @Mixin
     DatasetOptions dataset = new DatasetOptions("emoji");
 
-    @Option(names = "--preset", defaultValue = "default", description = "Model architecture: default or tiny (default ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = "default", description = "Model architecture, a model.preset: default, "
+            + "hashed, minilm, minilm-adapter, minilm-linear or tiny (default ${DEFAULT-VALUE}).")
     String preset;
 
     @Option(names = "--batch-size", defaultValue = "64", description = "Anchors per step, both loops (default ${DEFAULT-VALUE}).")
@@ -51,9 +52,7 @@ public final class BenchTrainerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!"default".equals(preset) && !"tiny".equals(preset)) {
-            throw new IllegalArgumentException("--preset must be default or tiny, got " + preset);
-        }
+        io.vilstream.model.config.ModelConfig.preset(preset); // refuses an unknown name, listing the known ones
         if (backlog < 0 || backlog > 1) {
             throw new IllegalArgumentException("--backlog must be within 0..1, got " + backlog);
         }
