@@ -7,10 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -133,23 +130,6 @@ class ConfluentJsInteropTest {
     }
 
     private String runNode(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(node);
-        command.add("confluent-interop.mjs");
-        command.addAll(List.of(args));
-        Path stdout = work.resolve("node.out");
-        Path stderr = work.resolve("node.err");
-        Process process = new ProcessBuilder(command).directory(NodeInteropTest.NODE_PROJECT.toFile())
-                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-        try {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                throw new AssertionError("node " + String.join(" ", args) + " did not finish within 60 s");
-            }
-        } finally {
-            process.destroyForcibly();
-        }
-        String err = Files.readString(stderr);
-        assertThat(process.exitValue()).as("node %s failed: %s", args[0], err).isZero();
-        return Files.readString(stdout);
+        return NodeScript.run(node, "confluent-interop.mjs", work, args);
     }
 }
