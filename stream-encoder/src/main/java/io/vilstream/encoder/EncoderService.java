@@ -117,7 +117,7 @@ public final class EncoderService implements AutoCloseable {
 
         BackfillCoordinator backfill = new BackfillCoordinator(new BackfillCoordinator.Context(settings, topics, appId,
                 stateDir, topology, Duration.ofMillis(config.getLong(EncoderConfig.BACKFILL_GRACE_MS)), registry,
-                version -> loadVersion(store, modelName, version), towers));
+                version -> loadVersion(store, modelName, version), towers, () -> store.readState(modelName, MODEL_TIMEOUT)));
         boolean backfills = config.getBoolean(EncoderConfig.BACKFILL_ENABLED);
         // a version that fails to load is tried again (its chunks may not all be visible yet); the
         // backfill starts on the swap, whichever attempt makes it

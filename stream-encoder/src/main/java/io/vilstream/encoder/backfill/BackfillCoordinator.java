@@ -7,12 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongFunction;
+import java.util.function.LongPredicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +25,7 @@ import io.vilstream.encoder.batching.TowerWorkers;
 import io.vilstream.encoder.topology.EncodeOptions;
 import io.vilstream.encoder.topology.EncoderTopology;
 import io.vilstream.model.towers.DualEncoder;
+import io.vilstream.modelstore.ModelRegistryState;
 import io.vilstream.runtime.kafka.KafkaSettings;
 import io.vilstream.schemas.topics.TopicSet;
 import io.vilstream.schemas.topics.VilstreamTopic;
@@ -45,7 +49,10 @@ import org.slf4j.LoggerFactory;
  * content with N itself); once the app's committed offsets reach it and this instance's buffers
  * hold nothing below it ({@link BackfillProgress}), the backfill stops here, and the retriever
  * sees version N cover everything. A backfill that stops moving is not complete: it waits, and
- * says so in the log. A newer version cancels an older backfill. A
+ * says so in the log. A newer version cancels an older backfill, and one not yet begun (still in
+ * its grace period) never begins; until it is closed, a superseded backfill writes nothing more.
+ * A backfill writes only within its {@link ContentScope}: each id's latest content below the
+ * target, never older content after newer, and never its version after a newer serving's. A
  * restarted instance skips a version whose backfill group already committed past the target.
  * Each serving of a version gets its own app (the id carries the time it became served), so a
  * rollback to a version backfilled before re-embeds what newer versions embedded meanwhile.
@@ -57,7 +64,7 @@ public final class BackfillCoordinator implements AutoCloseable {
     /** What a backfill needs from the live encoder. */
     public record Context(KafkaSettings settings, TopicSet topics, String applicationId, Path stateDir,
                           EncoderTopology.Settings topology, Duration grace, MeterRegistry registry,
-                          LongFunction<DualEncoder> loader, TowerWorkers towers) {
+                          LongFunction<DualEncoder> loader, TowerWorkers towers, Supplier<ModelRegistryState> models) {
     }
 
     private final Context ctx;
@@ -66,7 +73,20 @@ public final class BackfillCoordinator implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Closes cancelled backfills, so that neither the model follower nor the next backfill waits for it. */
+    private final ExecutorService closer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "backfill-closer");
+        t.setDaemon(true);
+        return t;
+    });
     private Running running;
+
+    /** A serving: a version, and since when it is served (its PROMOTED record's update time). */
+    private record Serving(long version, long since) {
+    }
+
+    /** The serving now; set at once by {@link #onServed}, read by the running backfill's scope. */
+    private volatile Serving serving = new Serving(-1, -1);
 
     private record Running(long version, String appId, KafkaStreams streams, SwappableModel model, BackfillProgress progress,
                            Instant started, ScheduledFuture<?> monitor) {
@@ -90,8 +110,25 @@ public final class BackfillCoordinator implements AutoCloseable {
         return live + "-backfill-v" + version + "-" + servedSince;
     }
 
-    /** The live encoder now serves {@code version} (since {@code servedSince}): backfill it after the grace period. */
-    public synchronized void onServed(long version, long servedSince) {
+    /**
+     * The live encoder now serves {@code version} (since {@code servedSince}): backfill it after the
+     * grace period. Returns at once (it is called on the model follower's thread, and must not
+     * delay the next swap): a running backfill of another serving is superseded from now on (it
+     * writes nothing more) and is cancelled on the coordinator's thread.
+     */
+    public void onServed(long version, long servedSince) {
+        serving = new Serving(version, servedSince);
+        try {
+            scheduler.execute(() -> served(version, servedSince));
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // closing
+        }
+    }
+
+    private synchronized void served(long version, long servedSince) {
+        if (superseded(version, servedSince)) {
+            return; // a newer serving was announced meanwhile: its own call follows
+        }
         if (running != null && (running.version() != version || !running.appId().equals(applicationId(ctx.applicationId(), version, servedSince)))) {
             log.info("backfill of version {} cancelled: version {} is served now", running.version(), version);
             stop();
@@ -102,8 +139,19 @@ public final class BackfillCoordinator implements AutoCloseable {
         scheduler.schedule(() -> begin(version, servedSince), ctx.grace().toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Whether the serving of {@code version} since {@code servedSince} is no longer the current one. */
+    boolean superseded(long version, long servedSince) {
+        Serving now = serving;
+        return version != now.version() || servedSince != now.since();
+    }
+
     private synchronized void begin(long version, long servedSince) {
         if (running != null) {
+            return;
+        }
+        if (superseded(version, servedSince)) {
+            // a newer version (or serving) came during the grace period: its own backfill follows
+            log.info("backfill of version {} not started: version {} is served now", version, serving.version());
             return;
         }
         String appId = applicationId(ctx.applicationId(), version, servedSince);
@@ -116,6 +164,11 @@ public final class BackfillCoordinator implements AutoCloseable {
                 log.info("backfill of version {} already complete (group {})", version, appId);
                 return;
             }
+            LongPredicate newerServing = ContentScope.newerServing(ctx.models().get(), version);
+            Map<String, Long> latest = ContentScope.latestOffsets(ctx.settings().common(), target, Duration.ofSeconds(60));
+            ContentScope scope = new ContentScope(target.entrySet().stream()
+                    .collect(Collectors.toMap(e -> e.getKey().partition(), Map.Entry::getValue)), latest,
+                    () -> superseded(version, servedSince), newerServing);
             DualEncoder model = ctx.loader().apply(version);
             SwappableModel fixed = new SwappableModel(model);
             BackfillProgress progress = new BackfillProgress(target);
@@ -123,11 +176,12 @@ public final class BackfillCoordinator implements AutoCloseable {
                     new EncoderTopology.Settings(ctx.topology().modelName(), ctx.topology().batchSize(), ctx.topology().lingerMs(),
                             ctx.topology().limits(), ctx.topology().imageSize(), ctx.topology().tagsTopK(),
                             ctx.topology().tagsThreshold(), EncodeOptions.backfill()),
-                    fixed, null, new EncoderMetrics(ctx.registry(), "backfill"), ctx.towers(), progress), props(appId));
+                    fixed, null, new EncoderMetrics(ctx.registry(), "backfill"), ctx.towers(), progress, scope), props(appId));
             streams.start();
             ScheduledFuture<?> monitor = scheduler.scheduleWithFixedDelay(() -> check(version), 1, 1, TimeUnit.SECONDS);
             running = new Running(version, appId, streams, fixed, progress, Instant.now(), monitor);
-            log.info("backfill of version {} started ({}): re-embedding {} up to offsets {}", version, appId, topic, target);
+            log.info("backfill of version {} started ({}): re-embedding the latest content of {} ids of {} up to offsets {}",
+                    version, appId, latest.size(), topic, target);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
@@ -206,14 +260,26 @@ public final class BackfillCoordinator implements AutoCloseable {
         lastCommitted = Map.of();
         if (r != null) {
             r.monitor().cancel(false);
-            r.streams().close(Duration.ofSeconds(30));
-            r.model().close();
+            closer.execute(() -> {
+                r.streams().close(Duration.ofSeconds(30));
+                r.model().close();
+            });
         }
     }
 
     @Override
-    public synchronized void close() {
-        stop();
+    public void close() {
+        synchronized (this) {
+            stop();
+        }
         scheduler.shutdownNow();
+        closer.shutdown();
+        try {
+            if (!closer.awaitTermination(40, TimeUnit.SECONDS)) {
+                log.warn("a cancelled backfill did not close within 40 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

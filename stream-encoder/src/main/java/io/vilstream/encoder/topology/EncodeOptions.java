@@ -8,8 +8,9 @@ package io.vilstream.encoder.topology;
  * @param tags         publish generated object tags
  * @param hardNegatives mine and publish hard negatives
  * @param dlq          route bad input to the DLQ (else skip it, counted)
- * @param skipEmbedded skip items whose latest image embedding already has this model version
- *                     (a backfill must not repeat what the live encoder did after its swap)
+ * @param skipEmbedded a backfill: skip items whose latest image embedding already has this model
+ *                     version (a backfill must not repeat what the live encoder did after its
+ *                     swap), and whatever its {@link BackfillScope} says is not its to write
  */
 public record EncodeOptions(boolean tags, boolean hardNegatives, boolean dlq, boolean skipEmbedded) {
 

@@ -96,6 +96,8 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
     private final Executor towers;
     /** Told what enters and leaves the buffer (a backfill's completion). */
     private final BufferWatch watch;
+    /** A backfill's limits ({@link BackfillScope#ALL} for the live encoder). */
+    private final BackfillScope scope;
     /** Results of batches (run by any task of this thread) for this task's records, not yet forwarded. */
     private final ArrayDeque<Outcome> ready = new ArrayDeque<>();
     /** The batch holding this task's pending records (the thread's that ran {@link #init}). */
@@ -121,7 +123,7 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
 
     EncodeProcessor(EncoderTopology.Settings settings, Deserializer<ContentEvent> deserializer, SwappableModel model,
                     HardNegativeMiner miner, EncoderMetrics metrics, ThreadBatches<Buffered> batches, Executor towers,
-                    BufferWatch watch) {
+                    BufferWatch watch, BackfillScope scope) {
         this.settings = settings;
         this.deserializer = deserializer;
         this.model = model;
@@ -130,6 +132,7 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         this.batches = batches;
         this.towers = towers;
         this.watch = watch;
+        this.scope = scope;
         this.validator = new ContentValidator(settings.limits(), settings.imageSize());
     }
 
@@ -185,19 +188,16 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         String topic = meta.topic();
         String key = keyString(record.key());
         if (record.value() == null && key != null && !key.isBlank()) {
-            delete(key, record.timestamp(), meta.offset());
+            delete(key, record.timestamp(), meta.partition(), meta.offset());
             return;
         }
         ContentValidator.ValidContent valid;
         try {
             ContentEvent event = decode(topic, record.key(), record.value());
             valid = validator.validate(key, event);
-            if (embeddedVersions != null) {
-                EmbeddedState latest = embeddedVersions.get(event.getId());
-                if (latest != null && (latest.version() == model.version() || latest.deletedSince(record.timestamp()))) {
-                    metrics.skipped();
-                    return; // the live encoder already embedded it with this version, or deleted it since
-                }
+            if (embeddedVersions != null && notTheBackfills(event.getId(), meta.partition(), meta.offset(), record.timestamp())) {
+                metrics.skipped();
+                return;
             }
         } catch (WireFormatException e) {
             reject(record.key(), record.value(), record.timestamp(), "decode", e, e.reason().name(),
@@ -255,7 +255,7 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
      * by this task, so none comes out after the delete, and forwards tombstones for the id to the
      * embedding and tag topics (a backfill: unless the item was created again and embedded since).
      */
-    private void delete(String id, long timestamp, long offset) {
+    private void delete(String id, long timestamp, int partition, long offset) {
         metrics.deleted();
         for (ThreadBatches.Pending<Buffered> p : batch.remove(this, b -> id.equals(idOf(b)))) {
             release(p.item().storeKey(), p.item().entry()); // buffered, not yet encoded: never will be
@@ -271,6 +271,9 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
             deletedBelow.merge(id, offset, Math::max); // being encoded now: dropped when the results come back
         }
         if (embeddedVersions != null) {
+            if (scope.superseded() || !scope.mine(id, partition, offset)) {
+                return; // a backfill: superseded, past its target (the live encoder's), or the id was created again since
+            }
             EmbeddedState latest = embeddedVersions.get(id);
             if (latest != null && !latest.isDeleted() && latest.timestamp() > timestamp) {
                 return; // re-read by a backfill, but the item was created again and embedded since: keep it
@@ -284,7 +287,10 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         }
     }
 
-    /** Whether an encoded record's outputs must not be forwarded: its id was deleted after it. */
+    /**
+     * Whether an encoded record's outputs must not be forwarded: its id was deleted after it, or
+     * (a backfill) it is no longer the backfill's to write.
+     */
     private boolean deletedAfter(Outcome o) {
         if (o.id() == null) {
             return false;
@@ -293,9 +299,35 @@ final class EncodeProcessor implements Processor<byte[], byte[], Object, Object>
         if (below != null && o.entry().offset() < below) {
             return true;
         }
-        // a backfill: the live encoder deleted it while this batch was encoding
-        EmbeddedState latest = embeddedVersions == null ? null : embeddedVersions.get(o.id());
-        return latest != null && latest.deletedSince(o.entry().timestamp());
+        // a backfill, checked again right before forwarding: the live encoder deleted it, or
+        // embedded it with this version (or a newer serving's), while this batch was encoding
+        return embeddedVersions != null
+                && notTheBackfills(o.id(), o.entry().partition(), o.entry().offset(), o.entry().timestamp());
+    }
+
+    /**
+     * A backfill: whether the content record of {@code id} at {@code offset} (stamped
+     * {@code timestamp}) must not be embedded, or its embedding not be forwarded. Not when the
+     * backfill is superseded by a newer served version, nor when the record is not its to embed
+     * (past its target, or not the id's latest content: {@link BackfillScope#mine}); nor when the
+     * embedding topic already holds a deletion since, an embedding of this version (the live
+     * encoder's after its swap: the id's later records come after it), or an embedding of a newer
+     * serving's version (not yet heard of here). An embedding of a version rolled back from is a
+     * rollback's to redo.
+     */
+    private boolean notTheBackfills(String id, int partition, long offset, long timestamp) {
+        if (scope.superseded() || !scope.mine(id, partition, offset)) {
+            return true;
+        }
+        EmbeddedState latest = embeddedVersions.get(id);
+        if (latest == null) {
+            return false;
+        }
+        if (latest.isDeleted()) {
+            return latest.deletedSince(timestamp);
+        }
+        long version = model.version();
+        return latest.version() == version || (latest.version() > version && scope.newerServing(latest.version()));
     }
 
     /** The content id of a buffered record: its key (validated equal to the id), else its decoded id. */

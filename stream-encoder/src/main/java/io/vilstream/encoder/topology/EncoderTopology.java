@@ -84,6 +84,16 @@ public final class EncoderTopology {
      */
     public static Topology build(TopicSet topics, Map<String, Object> serdeConfig, Settings settings, SwappableModel model,
                                  HardNegativeMiner miner, EncoderMetrics metrics, TowerWorkers towers, BufferWatch watch) {
+        return build(topics, serdeConfig, settings, model, miner, metrics, towers, watch, BackfillScope.ALL);
+    }
+
+    /**
+     * As {@link #build(TopicSet, Map, Settings, SwappableModel, HardNegativeMiner, EncoderMetrics, TowerWorkers, BufferWatch)},
+     * a backfill writing only within {@code scope}.
+     */
+    public static Topology build(TopicSet topics, Map<String, Object> serdeConfig, Settings settings, SwappableModel model,
+                                 HardNegativeMiner miner, EncoderMetrics metrics, TowerWorkers towers, BufferWatch watch,
+                                 BackfillScope scope) {
         AvroSerde<Embedding> embeddings = AvroSerde.forValues(Embedding.class, serdeConfig);
         AvroSerde<ObjectTags> tags = AvroSerde.forValues(ObjectTags.class, serdeConfig);
         AvroSerde<HardNegatives> negatives = AvroSerde.forValues(HardNegatives.class, serdeConfig);
@@ -95,7 +105,8 @@ public final class EncoderTopology {
         // one batch per stream thread, across its tasks; up to one batch per worker in flight
         ThreadBatches<EncodeProcessor.Buffered> batches = new ThreadBatches<>(towers == null ? 1 : towers.workers());
         Executor executor = towers == null ? Runnable::run : towers;
-        t.addProcessor(PROCESSOR, () -> new EncodeProcessor(settings, content.deserializer(), model, miner, metrics, batches, executor, watch),
+        t.addProcessor(PROCESSOR, () -> new EncodeProcessor(settings, content.deserializer(), model, miner, metrics, batches, executor, watch,
+                        scope),
                 SOURCE);
         // Cached: a record buffered and encoded within one commit interval is put and deleted in the
         // cache, and only its tombstone reaches the changelog at the commit; the event's bytes are

@@ -55,6 +55,12 @@ final class ProcessorHarness {
 
     ProcessorHarness(SwappableModel model, int batchSize, long lingerMs, EncodeOptions options, int maxInFlight, Executor towers,
                      BufferWatch watch) {
+        this(model, batchSize, lingerMs, options, maxInFlight, towers, watch, BackfillScope.ALL);
+    }
+
+    /** A backfill's processor writing only within {@code scope}. */
+    ProcessorHarness(SwappableModel model, int batchSize, long lingerMs, EncodeOptions options, int maxInFlight, Executor towers,
+                     BufferWatch watch, BackfillScope scope) {
         Map<String, Object> serdeConfig = Map.of("schema.registry.url", "mock://processor-" + UUID.randomUUID());
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "processor-test");
@@ -74,7 +80,7 @@ final class ProcessorHarness {
         AvroSerde<ContentEvent> serde = AvroSerde.forValues(ContentEvent.class, serdeConfig);
         serializer = serde.serializer();
         batches = new ThreadBatches<>(maxInFlight);
-        processor = new EncodeProcessor(settings, serde.deserializer(), model, null, metrics, batches, towers, watch);
+        processor = new EncodeProcessor(settings, serde.deserializer(), model, null, metrics, batches, towers, watch, scope);
     }
 
     void init() {
