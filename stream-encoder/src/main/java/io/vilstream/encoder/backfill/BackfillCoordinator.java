@@ -44,10 +44,11 @@ import org.slf4j.LoggerFactory;
  * Re-embeds all content with a newly served version: one Kafka Streams app per version
  * ({@code <app>-backfill-v<N>}, its own consumer group) reads the compacted content topic from the
  * beginning and writes embeddings and tags of version N next to the live stream's. Every encoder
- * instance joins the same app, so the work is shared by partitions. The target is the content
- * topic's end offsets taken a grace period after the swap (by then every instance encodes new
- * content with N itself); once the app's committed offsets reach it and this instance's buffers
- * hold nothing below it ({@link BackfillProgress}), the backfill stops here, and the retriever
+ * instance joins the same app, so the work is shared by partitions. The target is the live
+ * group's committed offsets taken a grace period after the swap (by then every instance encodes
+ * with N itself, so what the live encoder commits from there on has N; {@link #target}); once
+ * the app's committed offsets reach it and this instance's buffers hold nothing below it
+ * ({@link BackfillProgress}), the backfill stops here, and the retriever
  * sees version N cover everything. A backfill that stops moving is not complete: it waits, and
  * says so in the log. A newer version cancels an older backfill, and one not yet begun (still in
  * its grace period) never begins; until it is closed, a superseded backfill writes nothing more.
@@ -157,7 +158,8 @@ public final class BackfillCoordinator implements AutoCloseable {
         String appId = applicationId(ctx.applicationId(), version, servedSince);
         String topic = ctx.topics().name(VilstreamTopic.CONTENT);
         try (Admin admin = Admin.create(ctx.settings().common())) {
-            Map<TopicPartition, Long> target = endOffsets(admin, topic);
+            Map<TopicPartition, Long> target = target(endOffsets(admin, topic), admin.listConsumerGroupOffsets(ctx.applicationId())
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS));
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(appId)
                     .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
             if (done(committed, target)) {
@@ -217,6 +219,21 @@ public final class BackfillCoordinator implements AutoCloseable {
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             log.warn("backfill of version {}: progress check failed: {}", version, e.getMessage());
         }
+    }
+
+    /**
+     * A backfill's target: per partition, the live group's committed offset (at most the end
+     * offset; 0 where the live group has none, since it then reads the partition from the start
+     * with the new version). Everything the live encoder commits after its swap it encodes with
+     * the new version, so the backfill stops where the live encoder stood when it began: after a
+     * broker pause or a restart the live encoder may lag far behind the end offsets, and a target
+     * at the end would have both embed its backlog with the same version.
+     */
+    static Map<TopicPartition, Long> target(Map<TopicPartition, Long> end, Map<TopicPartition, OffsetAndMetadata> live) {
+        return end.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> {
+            OffsetAndMetadata c = live.get(e.getKey());
+            return c == null ? 0L : Math.min(e.getValue(), c.offset());
+        }));
     }
 
     /** Whether a backfill group's committed offsets have reached {@code target} (a restarted instance's check). */

@@ -10,11 +10,12 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * When one backfill is complete on this instance: every partition's committed position has
- * reached the end offset taken when the backfill started, and no record below that offset is
+ * reached the target taken when the backfill started ({@link BackfillCoordinator#target}: where
+ * the live group stood, at most the end offset), and no record below that offset is
  * still in this instance's buffers. Silence is not completion: a backfill that stops moving (a
  * paused partition leader, a slow restore) waits. Kafka Streams commits its consumer's next
  * offsets ({@code ConsumerRecords.nextOffsets()}, past the commit markers of transactional
- * producers), so the end offsets are reached even when a marker follows the last record.
+ * producers), so the target is reached even when a marker follows the last record.
  */
 final class BackfillProgress implements BufferWatch {
 
@@ -23,7 +24,7 @@ final class BackfillProgress implements BufferWatch {
     /** Offsets below the target buffered here, by partition: forwarded or handed on before completion. */
     private final Map<Integer, Set<Long>> held = new ConcurrentHashMap<>();
 
-    /** @param target the content topic's end offsets when the backfill started */
+    /** @param target the content topic's offsets to reach, taken when the backfill started */
     BackfillProgress(Map<TopicPartition, Long> target) {
         this.target = Map.copyOf(target);
         target.forEach((tp, end) -> targetByPartition.put(tp.partition(), end));

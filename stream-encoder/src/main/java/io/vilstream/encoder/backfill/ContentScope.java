@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One backfill's {@link BackfillScope}: its target (the content topic's end offsets when it
+ * One backfill's {@link BackfillScope}: its target (where the live encoder stood when it
  * started) and, for every id, the offset of its latest content record (or tombstone) below the
  * target, read once before the backfill starts. That read is complete, unlike the backfill's
  * view of the embedding topic, so an id's older content is never re-embedded, whatever the live

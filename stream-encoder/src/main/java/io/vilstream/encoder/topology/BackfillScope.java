@@ -30,7 +30,7 @@ public interface BackfillScope {
 
     /**
      * Whether the content record of {@code id} at {@code offset} of {@code partition} is this
-     * backfill's to embed: below its target (the content topic's end offsets when it started;
+     * backfill's to embed: below its target (the live group's committed offsets when it started;
      * the live encoder embeds what comes after with the new version), and the id's latest record
      * below the target (an older record would put stale content after newer content; the newer
      * record, or its deletion, is embedded in its turn).

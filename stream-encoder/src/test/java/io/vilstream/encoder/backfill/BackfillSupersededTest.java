@@ -75,4 +75,18 @@ class BackfillSupersededTest {
         assertThat(newer.test(5)).isTrue();
         assertThat(newer.test(6)).as("recorded after the backfill began").isTrue();
     }
+
+    @Test
+    void theTargetIsWhereTheLiveGroupStoodNotTheEndOfTheTopic() {
+        org.apache.kafka.common.TopicPartition p0 = new org.apache.kafka.common.TopicPartition("content", 0);
+        org.apache.kafka.common.TopicPartition p1 = new org.apache.kafka.common.TopicPartition("content", 1);
+        org.apache.kafka.common.TopicPartition p2 = new org.apache.kafka.common.TopicPartition("content", 2);
+        Map<org.apache.kafka.common.TopicPartition, Long> end = Map.of(p0, 100L, p1, 50L, p2, 10L);
+        // the live encoder is behind on p0 (a broker pause), caught up on p1, never committed on p2
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> live = Map.of(
+                p0, new org.apache.kafka.clients.consumer.OffsetAndMetadata(60),
+                p1, new org.apache.kafka.clients.consumer.OffsetAndMetadata(50));
+
+        assertThat(BackfillCoordinator.target(end, live)).containsExactlyInAnyOrderEntriesOf(Map.of(p0, 60L, p1, 50L, p2, 0L));
+    }
 }
