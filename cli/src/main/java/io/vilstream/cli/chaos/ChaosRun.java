@@ -480,6 +480,7 @@ public final class ChaosRun {
     private List<CheckResult> evaluate(Ledger.Snapshot s, long promoted, ModelRegistryState state) throws Exception {
         List<CheckResult> checks = new ArrayList<>();
         checks.add(OutputChecks.accounted(s, promoted, id -> id.contains("-bad-")));
+        checks.add(OutputChecks.latestLast(s, promoted));
         checks.add(OutputChecks.noDuplicates(s, rollbacks));
         checks.add(OutputChecks.versionsMonotonic(s, rollbacks));
         checks.add(batchSize());

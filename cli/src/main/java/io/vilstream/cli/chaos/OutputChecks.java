@@ -16,7 +16,8 @@ import io.vilstream.schemas.topics.VilstreamTopic;
  * The checks over the topics as read (Ledger), pure functions so they are tested on made-up
  * records: every id accounted for, no duplicate per (id, version, content), versions never
  * going back per id except through a rollback. Within a partition, offsets order an id's
- * records (every topic is keyed by content id).
+ * records (every topic is keyed by content id); the last record per id and embedding topic is
+ * the final version's embedding of the id's latest content.
  */
 final class OutputChecks {
 
@@ -95,6 +96,64 @@ final class OutputChecks {
                 ? String.format("%d ids: %d embedded by v%d for their latest content, %d in the DLQ, %d deleted",
                         latest.size(), embedded, finalVersion, dead, deleted)
                 : missing.size() + " unaccounted, e.g. " + examples(missing), counts);
+    }
+
+    /**
+     * Per id to be embedded (its latest content neither deleted nor in the DLQ), the last record
+     * on each embedding topic, in offset order, is the final version's embedding of that latest
+     * content, compared by content (the hash of the event it came from): the same content sent
+     * again is the same, while older content written after newer content (a backfill racing the
+     * live encoder) is stale, and would be what a reader of the compacted topic keeps. Ids with no
+     * embedding at all are left to {@link #accounted}.
+     */
+    static CheckResult latestLast(Ledger.Snapshot s, long finalVersion) {
+        Map<String, Ledger.Content> latest = latestContent(s.content());
+        Set<String> deadOffsets = s.dlq().stream().map(d -> d.sourcePartition() + ":" + d.sourceOffset())
+                .collect(Collectors.toSet());
+        Map<String, String> hashByEvent = new HashMap<>();
+        for (Ledger.Content c : s.content()) {
+            if (!c.tombstone()) {
+                hashByEvent.put(c.id() + "|" + c.eventTime(), c.hash());
+            }
+        }
+        Map<String, Ledger.Output> last = new HashMap<>();
+        for (Ledger.Output o : sortedOutputs(s.outputs())) {
+            if (o.topic() != VilstreamTopic.TAGS) {
+                last.put(o.topic().key() + "|" + o.id(), o);
+            }
+        }
+        List<String> stale = new ArrayList<>();
+        long checked = 0;
+        for (Ledger.Content c : latest.values()) {
+            if (c.tombstone() || deadOffsets.contains(c.partition() + ":" + c.offset())) {
+                continue;
+            }
+            for (VilstreamTopic t : List.of(VilstreamTopic.EMBEDDINGS_IMAGE, VilstreamTopic.EMBEDDINGS_TEXT)) {
+                Ledger.Output o = last.get(t.key() + "|" + c.id());
+                if (o == null) {
+                    continue;
+                }
+                checked++;
+                String hash = o.tombstone() ? null : hashByEvent.get(o.id() + "|" + o.eventTime());
+                if (o.tombstone()) {
+                    stale.add(c.id() + " on " + t.key() + ": last record is a tombstone, the latest content is not deleted");
+                } else if (!c.hash().equals(hash)) {
+                    stale.add(c.id() + " on " + t.key() + ": last record (v" + o.version() + ", offset " + o.partition() + ":"
+                            + o.offset() + ") is of older content " + hash + ", the latest is " + c.hash());
+                } else if (o.version() != finalVersion) {
+                    stale.add(c.id() + " on " + t.key() + ": last record is of v" + o.version() + " at offset " + o.partition()
+                            + ":" + o.offset() + ", not v" + finalVersion);
+                }
+            }
+        }
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("checked", checked);
+        counts.put("stale", stale.size());
+        return CheckResult.of("latest-content-last", stale.isEmpty(), stale.isEmpty()
+                ? String.format("%d (topic, id) last records: each the v%d embedding of the id's latest content", checked,
+                        finalVersion)
+                : stale.size() + " last records not the latest content by v" + finalVersion + ", e.g. " + examples(stale),
+                counts);
     }
 
     /**

@@ -127,4 +127,28 @@ class OutputChecksTest {
 
         assertThat(OutputChecks.versionsMonotonic(snapshot(), List.of()).outcome()).isEqualTo(CheckResult.Outcome.PASS);
     }
+
+    @Test
+    void olderContentWrittenAfterNewerContentIsStaleWhileTheSameContentSentAgainIsNot() {
+        produce("a", 1, "h1");
+        produce("a", 2, "h2");
+        embed("a", 1, 2);
+        embed("a", 1, 1); // a backfill re-embedding a's older content after the live encoder embedded the newer
+        produce("b", 3, "hb");
+        produce("b", 4, "hb"); // the same content sent again
+        embed("b", 1, 4);
+        embed("b", 1, 3); // its first send embedded last: the same content, not stale
+        produce("c", 5, "hc");
+        embed("c", 1, 5);
+        embed("c", 0, 5); // an older version written last
+
+        CheckResult r = OutputChecks.latestLast(snapshot(), 1);
+
+        assertThat(r.outcome()).isEqualTo(CheckResult.Outcome.FAIL);
+        assertThat(r.counts()).containsEntry("checked", 6L).containsEntry("stale", 4);
+        assertThat(r.detail()).contains("a on ").contains("older content h1").contains("c on ").doesNotContain("b on ");
+        assertThat(OutputChecks.accounted(snapshot(), 1, id -> false).outcome())
+                .as("every id has its latest content embedded by v1 somewhere: only the last-record check sees it")
+                .isEqualTo(CheckResult.Outcome.PASS);
+    }
 }
