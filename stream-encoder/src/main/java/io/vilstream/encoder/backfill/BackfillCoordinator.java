@@ -168,8 +168,10 @@ public final class BackfillCoordinator implements AutoCloseable {
             }
             LongPredicate newerServing = ContentScope.newerServing(ctx.models().get(), version);
             Map<String, Long> latest = ContentScope.latestOffsets(ctx.settings().common(), target, Duration.ofSeconds(60));
+            Map<Integer, java.util.Set<Long>> heldByLive = ContentScope.heldByLive(ctx.settings().common(),
+                    ctx.applicationId() + "-" + EncoderTopology.BUFFER_STORE + "-changelog", Duration.ofSeconds(30));
             ContentScope scope = new ContentScope(target.entrySet().stream()
-                    .collect(Collectors.toMap(e -> e.getKey().partition(), Map.Entry::getValue)), latest,
+                    .collect(Collectors.toMap(e -> e.getKey().partition(), Map.Entry::getValue)), latest, heldByLive,
                     () -> superseded(version, servedSince), newerServing);
             DualEncoder model = ctx.loader().apply(version);
             SwappableModel fixed = new SwappableModel(model);
@@ -182,8 +184,9 @@ public final class BackfillCoordinator implements AutoCloseable {
             streams.start();
             ScheduledFuture<?> monitor = scheduler.scheduleWithFixedDelay(() -> check(version), 1, 1, TimeUnit.SECONDS);
             running = new Running(version, appId, streams, fixed, progress, Instant.now(), monitor);
-            log.info("backfill of version {} started ({}): re-embedding the latest content of {} ids of {} up to offsets {}",
-                    version, appId, latest.size(), topic, target);
+            log.info("backfill of version {} started ({}): re-embedding the latest content of {} ids of {} up to offsets {}"
+                    + " ({} records still in the live buffers left to the live encoder)", version, appId, latest.size(), topic, target,
+                    heldByLive.values().stream().mapToInt(java.util.Set::size).sum());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {

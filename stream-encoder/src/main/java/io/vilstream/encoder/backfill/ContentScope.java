@@ -37,18 +37,22 @@ final class ContentScope implements BackfillScope {
 
     private final Map<Integer, Long> target;
     private final Map<String, Long> latest;
+    private final Map<Integer, Set<Long>> heldByLive;
     private final BooleanSupplier superseded;
     private final LongPredicate newerServing;
 
     /**
      * @param target      end offset per partition of the content topic
      * @param latest      content id → offset of its latest record below the target (ids missing: not known)
+     * @param heldByLive  offsets below the target still in the live encoder's buffers, by partition
      * @param superseded  whether a newer version is served now
      * @param newerServing whether a version above the backfill's may be a newer serving's
      */
-    ContentScope(Map<Integer, Long> target, Map<String, Long> latest, BooleanSupplier superseded, LongPredicate newerServing) {
+    ContentScope(Map<Integer, Long> target, Map<String, Long> latest, Map<Integer, Set<Long>> heldByLive,
+                 BooleanSupplier superseded, LongPredicate newerServing) {
         this.target = Map.copyOf(target);
         this.latest = latest;
+        this.heldByLive = heldByLive;
         this.superseded = superseded;
         this.newerServing = newerServing;
     }
@@ -58,6 +62,9 @@ final class ContentScope implements BackfillScope {
         Long end = target.get(partition);
         if (end == null || offset >= end) {
             return false; // after the target: the live encoder embeds it with the new version
+        }
+        if (heldByLive.getOrDefault(partition, Set.of()).contains(offset)) {
+            return false; // committed into a live buffer, not yet encoded: the live encoder encodes it, with the new version
         }
         Long last = latest.get(id);
         return last == null || offset >= last;
@@ -83,6 +90,61 @@ final class ContentScope implements BackfillScope {
         Set<Long> candidates = state.all().stream().filter(v -> v.getVersion() > version && v.getStatus() == ModelStatus.CANDIDATE)
                 .map(ModelVersion::getVersion).collect(Collectors.toSet());
         return v -> v > highest || candidates.contains(v);
+    }
+
+    /**
+     * The content offsets held in the live encoder's buffers as committed now: the live group has
+     * committed past them (its offsets are the backfill's target), yet they are still to be
+     * encoded, after the swap, so with the new version. Read from the buffer store's changelog
+     * ({@code changelog}: one partition per content partition, keys the zero-padded offsets,
+     * tombstones once forwarded), read_committed, up to its end or {@code timeout}.
+     */
+    static Map<Integer, Set<Long>> heldByLive(Map<String, Object> common, String changelog, Duration timeout) {
+        Map<String, Object> p = new HashMap<>(common);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        Map<Integer, Set<Long>> held = new HashMap<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>(consumer.partitionsFor(changelog, timeout).stream()
+                    .map(i -> new TopicPartition(changelog, i.partition())).toList());
+            if (parts.isEmpty()) {
+                return held; // no live buffer was ever written
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts, timeout);
+            parts.removeIf(tp -> end.get(tp) == 0);
+            while (!parts.isEmpty() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.key() == null) {
+                        continue;
+                    }
+                    long offset;
+                    try {
+                        offset = Long.parseLong(new String(r.key(), StandardCharsets.UTF_8));
+                    } catch (NumberFormatException e) {
+                        continue;
+                    }
+                    Set<Long> set = held.computeIfAbsent(r.partition(), k -> new java.util.HashSet<>());
+                    if (r.value() == null) {
+                        set.remove(offset);
+                    } else {
+                        set.add(offset);
+                    }
+                }
+                parts.removeIf(tp -> consumer.position(tp) >= end.get(tp));
+            }
+            if (!parts.isEmpty()) {
+                log.warn("reading the live buffers' changelog {} timed out; records still buffered there may be embedded twice",
+                        changelog);
+            }
+        } catch (RuntimeException e) {
+            log.warn("cannot read the live buffers' changelog {} ({}); records still buffered there may be embedded twice",
+                    changelog, e.toString());
+        }
+        return held;
     }
 
     /**

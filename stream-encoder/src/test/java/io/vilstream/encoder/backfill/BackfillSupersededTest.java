@@ -42,13 +42,15 @@ class BackfillSupersededTest {
     @Test
     void theScopeIsEachIdsLatestRecordBelowTheTarget() {
         boolean[] superseded = {false};
-        ContentScope scope = new ContentScope(Map.of(0, 10L, 1, 5L), Map.of("a", 7L, "b", 2L), () -> superseded[0], v -> v > 4);
+        ContentScope scope = new ContentScope(Map.of(0, 10L, 1, 5L), Map.of("a", 7L, "b", 2L), Map.of(1, java.util.Set.of(3L)),
+                () -> superseded[0], v -> v > 4);
 
         assertThat(scope.mine("a", 0, 3)).as("older content of a").isFalse();
         assertThat(scope.mine("a", 0, 7)).as("a's latest").isTrue();
         assertThat(scope.mine("c", 0, 9)).as("an id not read (a timed-out read): embedded as it comes").isTrue();
         assertThat(scope.mine("c", 0, 10)).as("at the target: the live encoder's").isFalse();
         assertThat(scope.mine("b", 1, 2)).isTrue();
+        assertThat(scope.mine("d", 1, 3)).as("committed into a live buffer, not yet encoded: the live encoder's").isFalse();
         assertThat(scope.mine("b", 2, 2)).as("a partition without a target").isFalse();
         assertThat(scope.superseded()).isFalse();
         superseded[0] = true;
