@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -94,7 +93,7 @@ class VersionSwitchTest {
                 });
                 assertThat(http.get("/health").status()).isEqualTo(200);
 
-                List<Answer> answers = Collections.synchronizedList(new ArrayList<>());
+                List<Answer> answers = new CopyOnWriteArrayList<>(); // the client thread adds while the test streams over it
                 AtomicBoolean querying = new AtomicBoolean(true);
                 Thread client = new Thread(() -> {
                     while (querying.get()) {
