@@ -4,10 +4,25 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * λ per view pair (0 switches a pair off) and the weight of the tagger's binary cross-entropy.
- * The presets are the ablation's variants.
+ * λ per view pair (0 switches a pair off), the weight of the tagger's binary cross-entropy, and
+ * how much of each image–caption target is spread over the batch's other captions by their
+ * similarity ({@code softTargets}, α; 0 = one-hot InfoNCE). The presets are the ablation's
+ * variants.
+ *
+ * <p>Soft targets: for anchor k the target over the batch's captions is
+ * {@code (1 − α)·onehot(k) + α·softmax_{l≠k}(SOFT_TARGET_SCALE · ⟨T_k, T_l⟩)}, computed from the
+ * caption embeddings without gradient. An image of "smiling face with hearts" is then asked to
+ * score "smiling face with heart-eyes" above "flag: Chad", not both alike: the image tower
+ * learns the text space's neighbourhoods, which is what carries over to concepts it never saw.
  */
-public record LossWeights(Map<ViewPair, Float> pairs, float tagger) {
+public record LossWeights(Map<ViewPair, Float> pairs, float tagger, float softTargets) {
+
+    /** Sharpness of the soft targets' softmax over caption similarities (a temperature of 0.05). */
+    public static final float SOFT_TARGET_SCALE = 20f;
+
+    public LossWeights(Map<ViewPair, Float> pairs, float tagger) {
+        this(pairs, tagger, 0f);
+    }
 
     public LossWeights {
         EnumMap<ViewPair, Float> copy = new EnumMap<>(ViewPair.class);
@@ -21,6 +36,9 @@ public record LossWeights(Map<ViewPair, Float> pairs, float tagger) {
         pairs = Map.copyOf(copy);
         if (tagger < 0) {
             throw new IllegalArgumentException("tagger loss weight must be >= 0");
+        }
+        if (!(softTargets >= 0 && softTargets < 1)) {
+            throw new IllegalArgumentException("softTargets must be in [0, 1), got " + softTargets);
         }
     }
 
@@ -39,6 +57,18 @@ public record LossWeights(Map<ViewPair, Float> pairs, float tagger) {
     /** The single-view CLIP baseline: (I, T) only. */
     public static LossWeights singleView() {
         return new LossWeights(Map.of(ViewPair.IMAGE_TEXT, 1f), 1f);
+    }
+
+    /** The same weights with pair {@code p} at {@code w}. */
+    public LossWeights with(ViewPair p, float w) {
+        java.util.Map<ViewPair, Float> copy = new EnumMap<>(pairs);
+        copy.put(p, w);
+        return new LossWeights(copy, tagger, softTargets);
+    }
+
+    /** The same weights with soft image–caption targets of mass α on the other captions. */
+    public LossWeights withSoftTargets(float alpha) {
+        return new LossWeights(pairs, tagger, alpha);
     }
 
     public float weight(ViewPair p) {

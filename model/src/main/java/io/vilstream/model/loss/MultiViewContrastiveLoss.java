@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import io.vilstream.model.towers.Scalars;
 
@@ -53,15 +54,16 @@ public final class MultiViewContrastiveLoss {
             if (!weights.enabled(p) || !available(p, v)) {
                 continue; // switched off, or this batch lacks the views (e.g. no item has tags)
             }
-            NDArray logScale = logScales.get(sharedScale ? 0 : p.ordinal());
+            NDArray logScale = logScales.get(sharedScale ? 0 : p.scaleIndex());
             // the slice would belong to the parameter's (long-lived) manager; the batch owns it
             logScale.attach(v.text() != null ? v.text().getManager() : v.image().getManager());
             NDArray scale = logScale.exp();
             NDArray term = switch (p) {
-                case IMAGE_TEXT -> symmetricInfoNce(v.image(), v.text(), v.negTexts(), v.negImages(), scale);
+                case IMAGE_TEXT -> captionInfoNce(v.image(), v.text(), v.negTexts(), v.negImages(), scale);
                 case IMAGE_TAGS -> symmetricInfoNce(v.taggedImage(), v.tags(), v.negTags(), v.negImages(), scale);
                 case IMAGE_IMAGE -> symmetricInfoNce(v.image(), v.image2(), v.negImages(), v.negImages(), scale);
                 case TEXT_TEXT -> symmetricInfoNce(v.text(), v.text2(), v.negTexts(), v.negTexts(), scale);
+                case IMAGE2_TEXT -> captionInfoNce(v.image2(), v.text(), v.negTexts(), v.negImages(), scale);
             };
             terms.put(p, term);
             NDArray weighted = term.mul(Scalars.of(term, weights.weight(p)));
@@ -85,7 +87,32 @@ public final class MultiViewContrastiveLoss {
             case IMAGE_TAGS -> v.taggedImage() != null && v.tags() != null;
             case IMAGE_IMAGE -> v.image() != null && v.image2() != null;
             case TEXT_TEXT -> v.text() != null && v.text2() != null;
+            case IMAGE2_TEXT -> v.image2() != null && v.text() != null;
         };
+    }
+
+    /** An image–caption term: one-hot InfoNCE, or with soft targets from the captions' similarities. */
+    private NDArray captionInfoNce(NDArray image, NDArray text, NDArray negTexts, NDArray negImages, NDArray scale) {
+        if (weights.softTargets() <= 0) {
+            return symmetricInfoNce(image, text, negTexts, negImages, scale);
+        }
+        NDArray targets = softTargets(text, weights.softTargets());
+        NDArray sum = directed(image, text, negTexts, scale, targets).add(directed(text, image, negImages, scale, targets));
+        return sum.mul(Scalars.of(sum, 0.5f));
+    }
+
+    /**
+     * {@code [N, N]} targets: (1 − α) on the diagonal, α spread over each row's other captions by
+     * softmax of their similarity (no gradient flows into the targets).
+     */
+    static NDArray softTargets(NDArray text, float alpha) {
+        NDArray t = text.stopGradient();
+        int n = (int) t.getShape().get(0);
+        NDArray eye = t.getManager().eye(n);
+        // the diagonal pushed far down so the softmax spreads α over the others only
+        NDArray sim = t.matMul(t.transpose()).mul(LossWeights.SOFT_TARGET_SCALE).sub(eye.mul(1e4f));
+        NDArray others = sim.softmax(1).mul(alpha);
+        return others.add(eye.mul(1f - alpha));
     }
 
     /**
@@ -104,11 +131,27 @@ public final class MultiViewContrastiveLoss {
 
     /** L_a→b: cross-entropy of each anchor against its own b view among all candidates. */
     static NDArray directed(NDArray za, NDArray zb, NDArray extra, NDArray scale) {
+        return directed(za, zb, extra, scale, null);
+    }
+
+    /**
+     * L_a→b with {@code [N, N]} targets over the anchors' b views (null: one-hot on the
+     * diagonal); extra candidate columns have target 0.
+     */
+    static NDArray directed(NDArray za, NDArray zb, NDArray extra, NDArray scale, NDArray targets) {
         NDArray candidates = extra == null || extra.getShape().get(0) == 0 ? zb : NDArrays.concat(new NDList(zb, extra), 0);
         NDArray logits = za.matMul(candidates.transpose()).mul(scale);      // [N, N+M]
         long n = za.getShape().get(0);
-        NDArray diag = za.getManager().eye((int) n, (int) candidates.getShape().get(0), 0, DataType.FLOAT32);
-        NDArray total = logits.logSoftmax(1).mul(diag).sum();
+        long cols = candidates.getShape().get(0);
+        NDArray q;
+        if (targets == null) {
+            q = za.getManager().eye((int) n, (int) cols, 0, DataType.FLOAT32);
+        } else if (cols > n) {
+            q = NDArrays.concat(new NDList(targets, za.getManager().zeros(new Shape(n, cols - n))), 1);
+        } else {
+            q = targets;
+        }
+        NDArray total = logits.logSoftmax(1).mul(q).sum();
         return total.div(Scalars.of(total, -n));
     }
 

@@ -65,7 +65,7 @@ public final class DualEncoder implements AutoCloseable {
     /** A freshly initialised model (version 0), deterministic for the seed. */
     public static DualEncoder create(ModelConfig config, TagVocabulary vocabulary, long seed) {
         DjlRuntime.seed(seed);
-        int scales = config.sharedLogitScale() ? 1 : ViewPair.values().length;
+        int scales = config.sharedLogitScale() ? 1 : ViewPair.SCALE_COUNT;
         DualEncoder model = new DualEncoder(config, vocabulary, scales, 0, null, 0);
         model.block.initialize(model.manager);
         return model;

@@ -105,4 +105,33 @@ class MultiViewContrastiveLossTest {
         }
         return sum / a.length;
     }
+
+    @Test
+    void softTargetsKeepOneMinusAlphaOnTheOwnCaptionAndSpreadAlphaByCaptionSimilarity() {
+        // captions 0 and 1 are close, 2 is far from both
+        NDArray t = m.create(new float[] {1, 0, 0.8f, 0.6f, 0, 1}, new Shape(3, 2));
+        float[] q = MultiViewContrastiveLoss.softTargets(t, 0.2f).toFloatArray();
+        for (int r = 0; r < 3; r++) {
+            assertThat((double) (q[3 * r] + q[3 * r + 1] + q[3 * r + 2])).as("row %d sums to 1", r).isCloseTo(1.0, within(1e-5));
+            assertThat((double) q[3 * r + r]).isCloseTo(0.8, within(1e-5));
+        }
+        assertThat(q[1]).as("caption 0's mass goes to the close caption 1").isGreaterThan(q[2]);
+    }
+
+    @Test
+    void softTargetsAtAlphaZeroAreTheOneHotLossAndOtherwiseRewardCloseCaptions() {
+        NDArray img = m.create(new float[] {1, 0, 0.8f, 0.6f, 0, 1}, new Shape(3, 2));
+        NDArray txt = m.create(new float[] {1, 0, 0.8f, 0.6f, 0, 1}, new Shape(3, 2));
+        NDArray scale = m.create(5f);
+        ViewEmbeddings v = new ViewEmbeddings(img, null, txt, null, null, null, null, null, null);
+        LossWeights oneHot = new LossWeights(Map.of(ViewPair.IMAGE_TEXT, 1f), 0f);
+        float plain = new MultiViewContrastiveLoss(oneHot, true).compute(v, m.create(new float[] {(float) Math.log(5)}), null, null, null)
+                .total().getFloat();
+        assertThat((double) plain).isCloseTo(MultiViewContrastiveLoss.symmetricInfoNce(img, txt, null, null, scale).getFloat(),
+                within(1e-5));
+        float soft = new MultiViewContrastiveLoss(oneHot.withSoftTargets(0.3f), true)
+                .compute(v, m.create(new float[] {(float) Math.log(5)}), null, null, null).total().getFloat();
+        // the targets put mass on columns that are not the diagonal, where log-probabilities are lower: a higher loss
+        assertThat(soft).isGreaterThan(plain);
+    }
 }

@@ -125,8 +125,8 @@ public final class TrainerMetrics {
         r.terms().forEach((term, v) -> gauge(losses, term, v, "term"));
         float[] s = r.logitScales();
         for (int i = 0; i < s.length; i++) {
-            // one scale per view pair, in ViewPair order, or one shared by all
-            String pair = s.length == ViewPair.values().length ? ViewPair.values()[i].label() : "shared";
+            // one scale per scale-owning view pair, in ViewPair order, or one shared by all
+            String pair = s.length == ViewPair.SCALE_COUNT ? ViewPair.ownerOfScale(i).label() : "shared";
             scales.computeIfAbsent(i, k -> {
                 AtomicDouble d = new AtomicDouble();
                 Gauge.builder(P + "logit.scale", d, x -> x.value).tag("pair", pair)
