@@ -14,6 +14,7 @@ import io.vilstream.model.eval.RetrievalEvaluator;
 import io.vilstream.model.eval.RetrievalMetrics;
 import io.vilstream.model.eval.TaggerMetrics;
 import io.vilstream.model.loss.LossWeights;
+import io.vilstream.model.loss.ViewPair;
 import io.vilstream.model.tagger.TagVocabulary;
 import io.vilstream.model.towers.DualEncoder;
 import io.vilstream.model.training.Budget;
@@ -62,6 +63,13 @@ public final class TrainBenchmark {
         }
         c.put("names_only", new Variant("names_only", m -> m,
                 t -> t.withViews(t.views().withPrimaryCaptionProbability(1f).withKeywordPhraseProbability(0f))));
+        c.put("both_renditions", Variant.weights("both_renditions", LossWeights.multiView().with(ViewPair.IMAGE2_TEXT, 1f)));
+        c.put("both_renditions_wd", new Variant("both_renditions_wd", m -> m,
+                t -> t.withWeights(LossWeights.multiView().with(ViewPair.IMAGE2_TEXT, 1f)).withWeightDecay(0.3f)));
+        c.put("both_renditions_avg", new Variant("both_renditions_avg", m -> m,
+                t -> t.withWeights(LossWeights.multiView().with(ViewPair.IMAGE2_TEXT, 1f)).withAveraging(0.995f)));
+        c.put("both_renditions_soft", Variant.weights("both_renditions_soft",
+                LossWeights.multiView().with(ViewPair.IMAGE2_TEXT, 1f).withSoftTargets(0.2f)));
         c.put("wide_image", new Variant("wide_image", m -> m.withImageWidths(List.of(48, 96, 192, 384)), t -> t));
         return Map.copyOf(c);
     }

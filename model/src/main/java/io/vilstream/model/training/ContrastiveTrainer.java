@@ -58,6 +58,7 @@ public final class ContrastiveTrainer {
     private long step;
     private long skipped;
     private volatile LearningRateSchedule schedule;
+    private final WeightAverage average;
 
     public ContrastiveTrainer(DualEncoder model, TrainingConfig config) {
         this(model, config, model.trainingStep());
@@ -76,6 +77,22 @@ public final class ContrastiveTrainer {
                 .build();
         this.rng = new SplittableRandom(config.seed());
         this.step = startStep;
+        this.average = config.averaging() > 0 ? new WeightAverage(model.block(), model.manager(), config.averaging()) : null;
+    }
+
+    /**
+     * Runs {@code f} with the weights evaluation and publication read: the moving average when
+     * {@code TrainingConfig.averaging} is set, else the raw weights.
+     */
+    public <T> T withServingWeights(java.util.function.Supplier<T> f) {
+        return average == null ? f.get() : average.apply(f);
+    }
+
+    /** Puts the serving weights (the average, if any) in the model for good: the end of an offline run. */
+    public void finish() {
+        if (average != null) {
+            average.adopt();
+        }
     }
 
     public long step() {
@@ -179,6 +196,9 @@ public final class ContrastiveTrainer {
         if (advance) {
             clampScales(block);
             step++;
+            if (average != null) {
+                average.update();
+            }
         }
         return new StepResult(step, total, terms, model.logitScales(), in.negatives().size(), lr,
                 (System.nanoTime() - t0) / 1_000_000);
@@ -217,7 +237,7 @@ public final class ContrastiveTrainer {
         List<List<String>> negGenerated = generatedTags(negatives, needTags);
 
         int tagged = (int) sortedViews.stream().filter(v -> v.tagText() != null).count();
-        boolean useI2 = config.weights().enabled(ViewPair.IMAGE_IMAGE);
+        boolean useI2 = config.weights().enabled(ViewPair.IMAGE_IMAGE) || config.weights().enabled(ViewPair.IMAGE2_TEXT);
         boolean useT2 = config.weights().enabled(ViewPair.TEXT_TEXT);
         boolean useTags = needTags && tagged >= 2;
 

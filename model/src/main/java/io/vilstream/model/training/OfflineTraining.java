@@ -32,7 +32,8 @@ public final class OfflineTraining {
     }
 
     /**
-     * Trains until the budget is spent.
+     * Trains until the budget is spent, then leaves the serving weights (the moving average, if
+     * the configuration keeps one) in the model.
      *
      * @param evalItems items evaluated every {@code evalEverySteps} (0 = never); null for none
      * @param listener  progress sink (every {@code logEvery} steps, and evaluations)
@@ -67,11 +68,13 @@ public final class OfflineTraining {
             double elapsed = (System.nanoTime() - start) / 1e9;
             boolean evalNow = evalItems != null && evalEverySteps > 0 && steps % evalEverySteps == 0;
             if (evalNow) {
-                listener.accept(new Progress(last, RetrievalEvaluator.evaluate(model, evalItems), elapsed));
+                RetrievalMetrics m = trainer.withServingWeights(() -> RetrievalEvaluator.evaluate(model, evalItems));
+                listener.accept(new Progress(last, m, elapsed));
             } else if (logEvery > 0 && steps % logEvery == 0) {
                 listener.accept(new Progress(last, null, elapsed));
             }
         }
+        trainer.finish();
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Outcome(steps, seconds, steps * (double) batch / Math.max(seconds, 1e-9), last);
     }

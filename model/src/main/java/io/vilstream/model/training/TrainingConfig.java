@@ -20,6 +20,9 @@ import io.vilstream.model.views.ViewSampler;
  * @param tagTopK                 generated tags per image for items without tags
  * @param tagThreshold            probability a generated tag needs
  * @param seed                    view sampling and batch order
+ * @param averaging               decay of the exponential moving average of the weights that
+ *                                evaluation and publication read (Polyak averaging); 0 = the raw
+ *                                weights
  */
 public record TrainingConfig(
         int batchSize,
@@ -33,15 +36,28 @@ public record TrainingConfig(
         int maxHardNegatives,
         int tagTopK,
         float tagThreshold,
-        long seed) {
+        long seed,
+        float averaging) {
 
     public TrainingConfig {
+        if (averaging < 0 || averaging >= 1) {
+            throw new IllegalArgumentException("averaging must be in [0, 1), got " + averaging);
+        }
         if (batchSize < 2) {
             throw new IllegalArgumentException("batchSize must be at least 2 (in-batch negatives)");
         }
         if (weightDecay < 0 || maxHardNegatives < 0 || hardNegativeWarmupSteps < 0) {
             throw new IllegalArgumentException("weightDecay, maxHardNegatives and hardNegativeWarmupSteps must be >= 0");
         }
+    }
+
+    /** Without weight averaging. */
+    public TrainingConfig(int batchSize, LearningRateSchedule schedule, float weightDecay, LossWeights weights,
+                          ViewSampler.Settings views, ImageAugmenter.Settings textSideAugment,
+                          ImageAugmenter.Settings imageSideAugment, int hardNegativeWarmupSteps, int maxHardNegatives,
+                          int tagTopK, float tagThreshold, long seed) {
+        this(batchSize, schedule, weightDecay, weights, views, textSideAugment, imageSideAugment,
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, 0f);
     }
 
     /** The defaults used by {@code bench train} and the online trainer. */
@@ -68,41 +84,46 @@ public record TrainingConfig(
 
     public TrainingConfig withAugmentation(ImageAugmenter.Settings textSide, ImageAugmenter.Settings imageSide) {
         return new TrainingConfig(batchSize, schedule, weightDecay, weights, views, textSide, imageSide,
-                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed);
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, averaging);
     }
 
     public TrainingConfig withWeightDecay(float wd) {
         return new TrainingConfig(batchSize, schedule, wd, weights, views, textSideAugment, imageSideAugment,
-                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed);
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, averaging);
     }
 
     public TrainingConfig withWeights(LossWeights w) {
         return new TrainingConfig(batchSize, schedule, weightDecay, w, views, textSideAugment, imageSideAugment,
-                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed);
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, averaging);
     }
 
     public TrainingConfig withViews(ViewSampler.Settings v) {
         return new TrainingConfig(batchSize, schedule, weightDecay, weights, v, textSideAugment, imageSideAugment,
-                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed);
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, averaging);
     }
 
     public TrainingConfig withSchedule(LearningRateSchedule s) {
         return new TrainingConfig(batchSize, s, weightDecay, weights, views, textSideAugment, imageSideAugment,
-                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed);
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, averaging);
     }
 
     public TrainingConfig withBatchSize(int b) {
         return new TrainingConfig(b, schedule, weightDecay, weights, views, textSideAugment, imageSideAugment,
-                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed);
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, averaging);
     }
 
     public TrainingConfig withSeed(long s) {
         return new TrainingConfig(batchSize, schedule, weightDecay, weights, views, textSideAugment, imageSideAugment,
-                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, s);
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, s, averaging);
+    }
+
+    public TrainingConfig withAveraging(float decay) {
+        return new TrainingConfig(batchSize, schedule, weightDecay, weights, views, textSideAugment, imageSideAugment,
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, decay);
     }
 
     public TrainingConfig withHardNegatives(int warmupSteps, int max) {
         return new TrainingConfig(batchSize, schedule, weightDecay, weights, views, textSideAugment, imageSideAugment,
-                warmupSteps, max, tagTopK, tagThreshold, seed);
+                warmupSteps, max, tagTopK, tagThreshold, seed, averaging);
     }
 }
