@@ -214,7 +214,7 @@ public final class EncoderService implements AutoCloseable {
         p.putAll(settings.common());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
         // every output record and the input offsets commit in one transaction: no loss, no duplicates
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        EncoderTopology.exactlyOnce(p);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, c.getInt(EncoderConfig.NUM_STREAM_THREADS));
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, c.getInt(EncoderConfig.STANDBY_REPLICAS));
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -227,8 +227,6 @@ public final class EncoderService implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 300_000);
         // a new encoder group starts from the beginning of the compacted content topic
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        // Kafka 5 turns this on by default; on now, so it behaves the same (and does not warn)
-        p.put("processing.exception.handler.global.enabled", true);
         // embeddings are small, but batch them: one request per flush instead of one per record
         p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5); // kafka.producer.linger.ms overrides
         return p;

@@ -181,6 +181,12 @@ public final class BackfillCoordinator implements AutoCloseable {
                             ctx.topology().limits(), ctx.topology().imageSize(), ctx.topology().tagsTopK(),
                             ctx.topology().tagsThreshold(), EncodeOptions.backfill()),
                     fixed, null, new EncoderMetrics(ctx.registry(), "backfill"), ctx.towers(), progress, scope), props(appId));
+            streams.setUncaughtExceptionHandler(e -> {
+                // e.g. a send that timed out while the broker stalled (FailThreadOnSendError): a new
+                // thread resumes every task from its last commit
+                log.error("backfill of version {}: stream thread failed; replacing it", version, e);
+                return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
             streams.start();
             ScheduledFuture<?> monitor = scheduler.scheduleWithFixedDelay(() -> check(version), 1, 1, TimeUnit.SECONDS);
             running = new Running(version, appId, streams, fixed, progress, Instant.now(), monitor);
@@ -259,12 +265,11 @@ public final class BackfillCoordinator implements AutoCloseable {
         Properties p = new Properties();
         p.putAll(ctx.settings().common());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        EncoderTopology.exactlyOnce(p); // as the live encoder's
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         p.put(StreamsConfig.STATE_DIR_CONFIG, ctx.stateDir().resolve(appId).toString());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 128);
-        p.put("processing.exception.handler.global.enabled", true);
         return p;
     }
 

@@ -1,6 +1,7 @@
 package io.vilstream.encoder.topology;
 
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Executor;
 
 import io.vilstream.encoder.batching.BufferEntrySerde;
@@ -17,6 +18,7 @@ import io.vilstream.schemas.serde.AvroSerde;
 import io.vilstream.schemas.topics.TopicSet;
 import io.vilstream.schemas.topics.VilstreamTopic;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -64,6 +66,18 @@ public final class EncoderTopology {
      * @param model        the current model (hot-swappable)
      * @param miner        the instance's hard-negative miner (null when mining is off)
      */
+    /**
+     * The processing guarantee of every encoder application (live and backfill): exactly_once_v2,
+     * where a record that cannot be sent fails the stream thread ({@link FailThreadOnSendError}),
+     * so that all of the thread's tasks resume from their last commit together.
+     */
+    public static void exactlyOnce(Properties p) {
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, FailThreadOnSendError.class);
+        // Kafka 5 turns this on by default; on now, so it behaves the same (and does not warn)
+        p.put("processing.exception.handler.global.enabled", true);
+    }
+
     public static Topology build(TopicSet topics, Map<String, Object> serdeConfig, Settings settings,
                                  SwappableModel model, HardNegativeMiner miner, EncoderMetrics metrics) {
         return build(topics, serdeConfig, settings, model, miner, metrics, null);
