@@ -90,7 +90,7 @@ public final class BackfillCoordinator implements AutoCloseable {
     private volatile Serving serving = new Serving(-1, -1);
 
     private record Running(long version, String appId, KafkaStreams streams, SwappableModel model, BackfillProgress progress,
-                           Instant started, ScheduledFuture<?> monitor) {
+                           Instant started, ScheduledFuture<?> monitor, ContentTail tail) {
     }
 
     /** Checks (one a second) without progress after which a waiting backfill says where it stands. */
@@ -157,6 +157,7 @@ public final class BackfillCoordinator implements AutoCloseable {
         }
         String appId = applicationId(ctx.applicationId(), version, servedSince);
         String topic = ctx.topics().name(VilstreamTopic.CONTENT);
+        ContentTail tail = null;
         try (Admin admin = Admin.create(ctx.settings().common())) {
             Map<TopicPartition, Long> target = target(endOffsets(admin, topic), admin.listConsumerGroupOffsets(ctx.applicationId())
                     .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS));
@@ -167,11 +168,13 @@ public final class BackfillCoordinator implements AutoCloseable {
                 return;
             }
             LongPredicate newerServing = ContentScope.newerServing(ctx.models().get(), version);
+            // from the target on, every id with a newer record is the live encoder's (started before the slower reads below)
+            tail = ContentTail.start(ctx.settings().common(), target, "backfill-v" + version + "-content-tail");
             Map<String, Long> latest = ContentScope.latestOffsets(ctx.settings().common(), target, Duration.ofSeconds(60));
             Map<Integer, java.util.Set<Long>> heldByLive = ContentScope.heldByLive(ctx.settings().common(),
                     ctx.applicationId() + "-" + EncoderTopology.BUFFER_STORE + "-changelog", Duration.ofSeconds(30));
             ContentScope scope = new ContentScope(target.entrySet().stream()
-                    .collect(Collectors.toMap(e -> e.getKey().partition(), Map.Entry::getValue)), latest, heldByLive,
+                    .collect(Collectors.toMap(e -> e.getKey().partition(), Map.Entry::getValue)), latest, heldByLive, tail::touched,
                     () -> superseded(version, servedSince), newerServing);
             DualEncoder model = ctx.loader().apply(version);
             SwappableModel fixed = new SwappableModel(model);
@@ -189,7 +192,8 @@ public final class BackfillCoordinator implements AutoCloseable {
             });
             streams.start();
             ScheduledFuture<?> monitor = scheduler.scheduleWithFixedDelay(() -> check(version), 1, 1, TimeUnit.SECONDS);
-            running = new Running(version, appId, streams, fixed, progress, Instant.now(), monitor);
+            running = new Running(version, appId, streams, fixed, progress, Instant.now(), monitor, tail);
+            tail = null;
             log.info("backfill of version {} started ({}): re-embedding the latest content of {} ids of {} up to offsets {}"
                     + " ({} records still in the live buffers left to the live encoder)", version, appId, latest.size(), topic, target,
                     heldByLive.values().stream().mapToInt(java.util.Set::size).sum());
@@ -198,6 +202,10 @@ public final class BackfillCoordinator implements AutoCloseable {
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             log.error("cannot start the backfill of version {}; retrying in 10 s", version, e);
             scheduler.schedule(() -> begin(version, servedSince), 10, TimeUnit.SECONDS);
+        } finally {
+            if (tail != null) {
+                tail.close(); // the backfill did not start
+            }
         }
     }
 
@@ -285,6 +293,7 @@ public final class BackfillCoordinator implements AutoCloseable {
         lastCommitted = Map.of();
         if (r != null) {
             r.monitor().cancel(false);
+            r.tail().close();
             closer.execute(() -> {
                 r.streams().close(Duration.ofSeconds(30));
                 r.model().close();

@@ -38,6 +38,7 @@ final class ContentScope implements BackfillScope {
     private final Map<Integer, Long> target;
     private final Map<String, Long> latest;
     private final Map<Integer, Set<Long>> heldByLive;
+    private final java.util.function.Predicate<String> touchedSince;
     private final BooleanSupplier superseded;
     private final LongPredicate newerServing;
 
@@ -45,11 +46,13 @@ final class ContentScope implements BackfillScope {
      * @param target      end offset per partition of the content topic
      * @param latest      content id → offset of its latest record below the target (ids missing: not known)
      * @param heldByLive  offsets below the target still in the live encoder's buffers, by partition
+     * @param touchedSince whether an id has a record at or after the target (read while the backfill runs)
      * @param superseded  whether a newer version is served now
      * @param newerServing whether a version above the backfill's may be a newer serving's
      */
     ContentScope(Map<Integer, Long> target, Map<String, Long> latest, Map<Integer, Set<Long>> heldByLive,
-                 BooleanSupplier superseded, LongPredicate newerServing) {
+                 java.util.function.Predicate<String> touchedSince, BooleanSupplier superseded, LongPredicate newerServing) {
+        this.touchedSince = touchedSince;
         this.target = Map.copyOf(target);
         this.latest = latest;
         this.heldByLive = heldByLive;
@@ -65,6 +68,9 @@ final class ContentScope implements BackfillScope {
         }
         if (heldByLive.getOrDefault(partition, Set.of()).contains(offset)) {
             return false; // committed into a live buffer, not yet encoded: the live encoder encodes it, with the new version
+        }
+        if (touchedSince.test(id)) {
+            return false; // a newer record came after the target: the live encoder writes the id, with this version
         }
         Long last = latest.get(id);
         return last == null || offset >= last;

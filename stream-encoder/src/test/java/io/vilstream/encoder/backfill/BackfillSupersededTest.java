@@ -42,8 +42,9 @@ class BackfillSupersededTest {
     @Test
     void theScopeIsEachIdsLatestRecordBelowTheTarget() {
         boolean[] superseded = {false};
-        ContentScope scope = new ContentScope(Map.of(0, 10L, 1, 5L), Map.of("a", 7L, "b", 2L), Map.of(1, java.util.Set.of(3L)),
-                () -> superseded[0], v -> v > 4);
+        java.util.Set<String> touched = new java.util.HashSet<>(java.util.Set.of("e"));
+        ContentScope scope = new ContentScope(Map.of(0, 10L, 1, 5L), Map.of("a", 7L, "b", 2L, "e", 4L), Map.of(1, java.util.Set.of(3L)),
+                touched::contains, () -> superseded[0], v -> v > 4);
 
         assertThat(scope.mine("a", 0, 3)).as("older content of a").isFalse();
         assertThat(scope.mine("a", 0, 7)).as("a's latest").isTrue();
@@ -52,6 +53,10 @@ class BackfillSupersededTest {
         assertThat(scope.mine("b", 1, 2)).isTrue();
         assertThat(scope.mine("d", 1, 3)).as("committed into a live buffer, not yet encoded: the live encoder's").isFalse();
         assertThat(scope.mine("b", 2, 2)).as("a partition without a target").isFalse();
+        assertThat(scope.mine("e", 0, 4)).as("e's latest below the target, but e has a newer record after it: the live encoder's")
+                .isFalse();
+        touched.add("a");
+        assertThat(scope.mine("a", 0, 7)).as("a updated after the target while the backfill runs").isFalse();
         assertThat(scope.superseded()).isFalse();
         superseded[0] = true;
         assertThat(scope.superseded()).isTrue();
