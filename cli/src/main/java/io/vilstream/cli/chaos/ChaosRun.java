@@ -69,6 +69,10 @@ public final class ChaosRun {
     private final PrintStream out;
     private final Path runDir;
     private final List<FaultRecord> faults = new CopyOnWriteArrayList<>();
+    /** Run time (s) at which every check first held; -1 while they do not (or never did). */
+    private volatile double convergedAt = -1;
+    /** Run time (s) at which the producer stopped. */
+    private volatile double producingEndedAt;
     private final List<OutputChecks.Rollback> rollbacks = new CopyOnWriteArrayList<>();
     private final List<String> unplannedExits = new CopyOnWriteArrayList<>();
     private final MetricsScraper scraper = new MetricsScraper();
@@ -136,6 +140,7 @@ public final class ChaosRun {
             stopping = true;
             producer.stop();
             producerThread.join(60_000);
+            producingEndedAt = round(at());
             faultThread.join(300_000);
             cluster.resume();
             if (wasInterrupted) {
@@ -467,6 +472,9 @@ public final class ChaosRun {
             ledger.catchUp(Duration.ofSeconds(30));
             checks = evaluate(ledger.snapshot(), promoted, state);
             boolean allPass = checks.stream().allMatch(c -> c.outcome() == CheckResult.Outcome.PASS);
+            if (allPass) {
+                convergedAt = round(at());
+            }
             if (allPass || System.nanoTime() > deadline || interrupted.getCount() == 0) {
                 break;
             }
@@ -634,6 +642,12 @@ public final class ChaosRun {
         for (CheckResult c : checks) {
             out.printf("  %-7s %-40s %s%n", c.outcome(), c.name(), c.detail());
         }
+        double lastFaultEnd = faults.stream().mapToDouble(FaultRecord::endedAt).max().orElse(0);
+        if (convergedAt >= 0) {
+            out.printf("converged: every check held at %.0f s: %.0f s after the last fault ended (%.0f s), %.0f s after the"
+                    + " producer stopped (%.0f s)%n", convergedAt, convergedAt - lastFaultEnd, lastFaultEnd,
+                    convergedAt - producingEndedAt, producingEndedAt);
+        }
         out.println(exit == 0 ? "chaos: every check holds" : "chaos: VIOLATIONS (or the run failed); exit 1");
         if (options.json() == null) {
             return;
@@ -651,6 +665,11 @@ public final class ChaosRun {
             json.put("produced", producer.counts());
         }
         json.put("max_tower_batch", scraper.maxBatch());
+        // convergence: from the end of the last fault to the first moment every check held (null: never)
+        json.put("last_fault_ended_s", lastFaultEnd);
+        json.put("producing_ended_s", producingEndedAt);
+        json.put("converged_at_s", convergedAt >= 0 ? convergedAt : null);
+        json.put("convergence_s", convergedAt >= 0 ? round(convergedAt - lastFaultEnd) : null);
         List<Map<String, Object>> cs = new ArrayList<>();
         for (CheckResult c : checks) {
             Map<String, Object> m = new LinkedHashMap<>();

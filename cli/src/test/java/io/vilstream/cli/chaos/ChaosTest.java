@@ -43,6 +43,7 @@ class ChaosTest {
                 "tower-batch-within-limit", "encoders-on-promoted", "retriever-serves-promoted", "buffers-drained",
                 "deleted-gone-from-index");
         assertThat(summary.get("checks").findValuesAsText("outcome")).containsOnly("pass");
+        assertThat(summary.get("convergence_s").isNumber()).as("seconds from the last fault to every check holding").isTrue();
         List<String> done = summary.get("faults").findParents("kind").stream()
                 .filter(f -> f.get("outcome").asText().equals("done")).map(f -> f.get("kind").asText()).toList();
         assertThat(done).as("faults that ran").contains("encoder-kill", "slow-clients", "broker-pause", "trainer-kill",
