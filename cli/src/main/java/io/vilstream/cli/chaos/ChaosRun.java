@@ -74,6 +74,15 @@ public final class ChaosRun {
     /** Run time (s) at which the producer stopped. */
     private volatile double producingEndedAt;
     private final List<OutputChecks.Rollback> rollbacks = new CopyOnWriteArrayList<>();
+    /** Open transactions by partition, producer and first offset: when this run first saw each open. */
+    private final Map<String, OutputChecks.OpenTransaction> openSince = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<String> reportedHanging = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * A transaction open longer than this is hanging: the 8-s transaction timeout of every
+     * producer here (the trainer's 300-s publication timeout aside: its topics are left out) plus
+     * a minute for the coordinator to abort it and for a paused or restarting broker.
+     */
+    static final double HANGING_AFTER_SECONDS = 68;
     private final List<String> unplannedExits = new CopyOnWriteArrayList<>();
     private final MetricsScraper scraper = new MetricsScraper();
     private final List<ChildService> encoders = new ArrayList<>();
@@ -100,7 +109,8 @@ public final class ChaosRun {
         EmojiDataset dataset = "emoji".equals(options.dataset()) ? EmojiDataset.full() : EmojiDataset.fixture();
         List<EmojiItem> items = dataset.items();
         FaultSchedule schedule = FaultSchedule.plan(options.duration().toSeconds(), options.faultsPerMinute(), options.seed(),
-                Math.min(30, options.duration().toSeconds() / 6.0), Math.min(20, options.duration().toSeconds() / 8.0));
+                Math.min(30, options.duration().toSeconds() / 6.0), Math.min(20, options.duration().toSeconds() / 8.0),
+                options.faultKinds());
         out.printf("dataset %s (%d items), %.1f events/s for %d s, seed %d, %d faults planned%n", dataset.source().id(),
                 items.size(), options.rate(), options.duration().toSeconds(), options.seed(), schedule.faults().size());
         Thread producerThread = null;
@@ -130,6 +140,7 @@ public final class ChaosRun {
                 scraper.scrapeAll();
                 watchdog();
                 if (System.nanoTime() - lastLine > TimeUnit.SECONDS.toNanos(10)) {
+                    watchTransactions();
                     progress("running");
                     lastLine = System.nanoTime();
                 }
@@ -499,6 +510,7 @@ public final class ChaosRun {
         checks.add(drained());
         checks.add(deletedGoneFromIndex(s));
         checks.add(versionsComplete(state));
+        checks.add(OutputChecks.noHangingTransactions(watchTransactions(), at(), HANGING_AFTER_SECONDS));
         if (slowClients != null) {
             SlowClients.Result r = slowClients;
             // the retriever's promise: a slow client holds a thread no longer than the header timeout (3 s here)
@@ -569,6 +581,45 @@ public final class ChaosRun {
                 ? deleted.size() + " deleted ids, none in the retriever's " + retriever.versions().heldVersions().size() + " held indexes"
                 : still.size() + " deleted ids still indexed, e.g. " + still.subList(0, Math.min(5, still.size())),
                 Map.of("deleted", deleted.size(), "still_indexed", still.size()));
+    }
+
+    /**
+     * The transactions open now on the encoders' output topics (Kafka's describeProducers, the
+     * call behind {@code kafka-transactions.sh find-hanging}), each with when this run first saw
+     * it open; prints a notice when one first passes {@link #HANGING_AFTER_SECONDS}. An empty list
+     * while the broker does not answer (paused or restarting).
+     */
+    private List<OutputChecks.OpenTransaction> watchTransactions() {
+        List<VilstreamTopic> outputs = List.of(VilstreamTopic.EMBEDDINGS_IMAGE, VilstreamTopic.EMBEDDINGS_TEXT,
+                VilstreamTopic.TAGS, VilstreamTopic.CONTENT_DLQ);
+        List<OutputChecks.OpenTransaction> open = new ArrayList<>();
+        try (Admin admin = Admin.create(cluster.settings().common())) {
+            List<String> names = outputs.stream().map(t -> cluster.topics().name(t)).toList();
+            List<TopicPartition> partitions = new ArrayList<>();
+            admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) ->
+                    d.partitions().forEach(p -> partitions.add(new TopicPartition(name, p.partition()))));
+            double now = at();
+            var described = admin.describeProducers(partitions).all().get(10, TimeUnit.SECONDS);
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            described.forEach((tp, d) -> d.activeProducers().forEach(ps -> ps.currentTransactionStartOffset().ifPresent(first -> {
+                String key = tp + "|" + ps.producerId() + "|" + first;
+                seen.add(key);
+                OutputChecks.OpenTransaction t = openSince.computeIfAbsent(key, k -> new OutputChecks.OpenTransaction(
+                        tp.toString(), ps.producerId(), ps.producerEpoch(), first, now));
+                if (now - t.firstSeenAt() > HANGING_AFTER_SECONDS && reportedHanging.add(key)) {
+                    notice(String.format("HANGING TRANSACTION on %s: producer %d (epoch %d) open from offset %d since %.0f s",
+                            tp, ps.producerId(), ps.producerEpoch(), first, t.firstSeenAt()));
+                }
+                open.add(t);
+            })));
+            openSince.keySet().retainAll(seen);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return List.copyOf(open);
+        }
+        return open;
     }
 
     /** Every version record with weights has all its chunks, matching its sha256: no half publication survived a kill. */

@@ -1,7 +1,10 @@
 package io.vilstream.cli.chaos;
 
-/** The faults a chaos run injects, by the name the log and the JSON use. */
-enum FaultKind {
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** The faults a chaos run injects, by the name the log, the JSON and {@code --faults} use. */
+public enum FaultKind {
     /** SIGKILL of one encoder instance, restarted a few seconds later. */
     ENCODER_KILL("encoder-kill"),
     /** SIGSTOP of the broker for longer than the producers' delivery and transaction timeouts, then SIGCONT. */
@@ -21,7 +24,18 @@ enum FaultKind {
         this.id = id;
     }
 
-    String id() {
+    public String id() {
         return id;
+    }
+
+    /** The kind of a name as {@code --faults} takes it, or an error that lists the names. */
+    public static FaultKind byId(String id) {
+        for (FaultKind k : values()) {
+            if (k.id.equals(id.trim())) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("unknown fault kind '" + id + "'; the kinds are "
+                + Arrays.stream(values()).map(FaultKind::id).collect(Collectors.joining(", ")));
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * When each fault is due, planned before the run from the duration, the density and the seed.
@@ -28,15 +29,22 @@ record FaultSchedule(List<Planned> faults) {
      * @param tailSeconds     no fault in the last seconds of the run
      */
     static FaultSchedule plan(double durationSeconds, double perMinute, long seed, double warmupSeconds, double tailSeconds) {
+        return plan(durationSeconds, perMinute, seed, warmupSeconds, tailSeconds, Set.of(FaultKind.values()));
+    }
+
+    /** The same, with only the given kinds (the first round's order kept among them). */
+    static FaultSchedule plan(double durationSeconds, double perMinute, long seed, double warmupSeconds, double tailSeconds,
+                              Set<FaultKind> only) {
         double window = durationSeconds - warmupSeconds - tailSeconds;
-        if (perMinute <= 0 || window <= 0) {
+        List<FaultKind> firstRound = FIRST_ROUND.stream().filter(only::contains).toList();
+        if (perMinute <= 0 || window <= 0 || firstRound.isEmpty()) {
             return new FaultSchedule(List.of());
         }
         int count = Math.max(1, (int) Math.round(durationSeconds / 60.0 * perMinute));
         Random random = new Random(seed);
         List<FaultKind> kinds = new ArrayList<>();
         while (kinds.size() < count) {
-            List<FaultKind> round = new ArrayList<>(FIRST_ROUND);
+            List<FaultKind> round = new ArrayList<>(firstRound);
             if (!kinds.isEmpty()) {
                 Collections.shuffle(round, random);
             }

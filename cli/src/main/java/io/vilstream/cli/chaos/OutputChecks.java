@@ -249,6 +249,38 @@ final class OutputChecks {
                 : backwards.size() + " went back without a rollback, e.g. " + examples(backwards), counts);
     }
 
+    /**
+     * A transaction seen open on a partition: the producer, where it began, and when this run
+     * first saw it open (seconds since producing started).
+     */
+    record OpenTransaction(String partition, long producerId, int producerEpoch, long firstOffset, double firstSeenAt) {
+    }
+
+    /**
+     * No transaction stays open longer than {@code limitSeconds} (the producers' transaction
+     * timeout plus a margin): the coordinator aborts one that outlives its timeout, so one still
+     * open is one the coordinator does not know (a hanging transaction). It holds its partition's
+     * last stable offset, so every read_committed reader (the retriever, downstream, these checks)
+     * stops there for good. The remedy: {@code kafka-transactions.sh abort} (OPERATIONS.md).
+     */
+    static CheckResult noHangingTransactions(List<OpenTransaction> open, double now, double limitSeconds) {
+        List<String> hanging = new ArrayList<>();
+        for (OpenTransaction t : open) {
+            double age = now - t.firstSeenAt();
+            if (age > limitSeconds) {
+                hanging.add(String.format("%s: producer %d (epoch %d) open from offset %d for at least %.0f s", t.partition(),
+                        t.producerId(), t.producerEpoch(), t.firstOffset(), age));
+            }
+        }
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("open", open.size());
+        counts.put("hanging", hanging.size());
+        return CheckResult.of("no-hanging-transactions", hanging.isEmpty(), hanging.isEmpty()
+                ? String.format("%d transactions open now, none for more than %.0f s", open.size(), limitSeconds)
+                : hanging.size() + " transactions open for more than " + Math.round(limitSeconds) + " s (hanging: every "
+                        + "read_committed reader stops at them; kafka-transactions.sh abort), e.g. " + examples(hanging), counts);
+    }
+
     /** The latest content record per id (ids live in one partition: the highest offset wins). */
     static Map<String, Ledger.Content> latestContent(List<Ledger.Content> content) {
         Map<String, Ledger.Content> latest = new TreeMap<>();

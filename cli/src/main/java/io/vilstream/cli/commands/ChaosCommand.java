@@ -2,13 +2,18 @@ package io.vilstream.cli.commands;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import io.vilstream.cli.chaos.ChaosOptions;
 import io.vilstream.cli.chaos.ChaosRun;
+import io.vilstream.cli.chaos.FaultKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,6 +47,10 @@ public final class ChaosCommand implements Callable<Integer> {
             + "comes once before any comes twice.")
     double faultsPerMinute;
 
+    @Option(names = "--faults", split = ",", paramLabel = "KIND", description = "Only these kinds of fault, comma-separated "
+            + "(default: all): encoder-kill, broker-pause, broker-restart, trainer-kill, rollback, slow-clients.")
+    List<String> faultKinds = new ArrayList<>();
+
     @Option(names = "--dataset", defaultValue = "fixture", description = "fixture (committed, no fetch) or emoji (default ${DEFAULT-VALUE}).")
     String dataset;
 
@@ -68,6 +77,17 @@ public final class ChaosCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--dataset must be fixture or emoji, got " + dataset);
         }
+        Set<FaultKind> kinds = EnumSet.allOf(FaultKind.class);
+        if (!faultKinds.isEmpty()) {
+            kinds = EnumSet.noneOf(FaultKind.class);
+            for (String id : faultKinds) {
+                try {
+                    kinds.add(FaultKind.byId(id));
+                } catch (IllegalArgumentException e) {
+                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--faults: " + e.getMessage());
+                }
+            }
+        }
         CountDownLatch interrupted = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -80,7 +100,7 @@ public final class ChaosCommand implements Callable<Integer> {
         }, "chaos-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return new ChaosRun(new ChaosOptions(Duration.ofSeconds(duration), seed, rate, dataDir, faultsPerMinute, dataset,
+            return new ChaosRun(new ChaosOptions(Duration.ofSeconds(duration), seed, rate, dataDir, faultsPerMinute, kinds, dataset,
                     Duration.ofSeconds(settle), encoders, Duration.ofSeconds(pause), json.file(), overrides), System.out)
                     .run(interrupted);
         } finally {

@@ -31,7 +31,7 @@ class ChaosTest {
         Path json = dir.resolve("chaos.json");
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(new TeeStream(captured, System.out), true, StandardCharsets.UTF_8);
-        ChaosOptions options = new ChaosOptions(Duration.ofSeconds(75), 1, 5, dir, 4, "fixture", Duration.ofSeconds(120), 2,
+        ChaosOptions options = new ChaosOptions(Duration.ofSeconds(75), 1, 5, dir, 4, java.util.EnumSet.allOf(FaultKind.class), "fixture", Duration.ofSeconds(120), 2,
                 Duration.ofSeconds(10), json, Map.of("model.preset", "tiny"));
 
         int exit = new ChaosRun(options, out).run(new CountDownLatch(1));
@@ -41,7 +41,7 @@ class ChaosTest {
         List<String> checks = summary.get("checks").findValuesAsText("name");
         assertThat(checks).contains("every-record-accounted", "latest-content-last", "no-duplicates", "versions-monotonic",
                 "tower-batch-within-limit", "encoders-on-promoted", "retriever-serves-promoted", "buffers-drained",
-                "deleted-gone-from-index");
+                "deleted-gone-from-index", "no-hanging-transactions");
         assertThat(summary.get("checks").findValuesAsText("outcome")).containsOnly("pass");
         assertThat(summary.get("convergence_s").isNumber()).as("seconds from the last fault to every check holding").isTrue();
         List<String> done = summary.get("faults").findParents("kind").stream()

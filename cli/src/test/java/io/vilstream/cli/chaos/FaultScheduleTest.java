@@ -1,6 +1,7 @@
 package io.vilstream.cli.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.EnumSet;
 
@@ -26,6 +27,18 @@ class FaultScheduleTest {
         assertThat(s.faults()).hasSize(6);
         assertThat(s.faults()).allSatisfy(f -> assertThat(f.atSeconds()).isBetween(25.0, 150.0 - 18));
         assertThat(s.faults()).extracting(FaultSchedule.Planned::atSeconds).isSorted();
+    }
+
+    @Test
+    void onlyTheChosenKindsArePlannedInTheFirstRoundsOrder() {
+        FaultSchedule s = FaultSchedule.plan(600, 2, 7, 30, 20, EnumSet.of(FaultKind.BROKER_RESTART, FaultKind.BROKER_PAUSE));
+
+        assertThat(s.faults()).hasSize(20);
+        assertThat(s.faults().subList(0, 2)).extracting(FaultSchedule.Planned::kind)
+                .containsExactly(FaultKind.BROKER_PAUSE, FaultKind.BROKER_RESTART);
+        assertThat(s.faults()).extracting(FaultSchedule.Planned::kind).containsOnly(FaultKind.BROKER_PAUSE, FaultKind.BROKER_RESTART);
+        assertThat(FaultSchedule.plan(600, 2, 7, 30, 20, EnumSet.noneOf(FaultKind.class)).faults()).isEmpty();
+        assertThatThrownBy(() -> FaultKind.byId("broker-reboot")).hasMessageContaining("broker-restart");
     }
 
     @Test

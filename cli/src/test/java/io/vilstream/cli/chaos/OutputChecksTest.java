@@ -151,4 +151,18 @@ class OutputChecksTest {
                 .as("every id has its latest content embedded by v1 somewhere: only the last-record check sees it")
                 .isEqualTo(CheckResult.Outcome.PASS);
     }
+
+    @Test
+    void aTransactionOpenLongerThanTheLimitIsHanging() {
+        OutputChecks.OpenTransaction young = new OutputChecks.OpenTransaction("vilstream.tags.v1-0", 7, 2, 100, 50);
+        OutputChecks.OpenTransaction old = new OutputChecks.OpenTransaction("vilstream.tags.v1-1", 8, 0, 3731, 10);
+
+        CheckResult fine = OutputChecks.noHangingTransactions(List.of(young), 100, 68);
+        CheckResult hanging = OutputChecks.noHangingTransactions(List.of(young, old), 100, 68);
+
+        assertThat(fine.outcome()).isEqualTo(CheckResult.Outcome.PASS);
+        assertThat(hanging.outcome()).isEqualTo(CheckResult.Outcome.FAIL);
+        assertThat(hanging.detail()).contains("vilstream.tags.v1-1", "producer 8", "offset 3731").doesNotContain("producer 7");
+        assertThat(hanging.counts()).containsEntry("open", 2).containsEntry("hanging", 1);
+    }
 }
