@@ -51,7 +51,9 @@ record FaultSchedule(List<Planned> faults) {
             kinds.addAll(round);
         }
         List<Planned> out = new ArrayList<>();
-        double step = window / count;
+        // the first fault right after the warm-up, the last one right before the quiet tail: the
+        // tail is what the last fault has to end and the system to recover before producing stops
+        double step = count == 1 ? 0 : window / (count - 1);
         for (int i = 0; i < count; i++) {
             out.add(new Planned(warmupSeconds + i * step, kinds.get(i)));
         }

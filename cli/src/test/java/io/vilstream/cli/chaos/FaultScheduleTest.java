@@ -27,6 +27,8 @@ class FaultScheduleTest {
         assertThat(s.faults()).hasSize(6);
         assertThat(s.faults()).allSatisfy(f -> assertThat(f.atSeconds()).isBetween(25.0, 150.0 - 18));
         assertThat(s.faults()).extracting(FaultSchedule.Planned::atSeconds).isSorted();
+        assertThat(s.faults().get(0).atSeconds()).isEqualTo(25.0);
+        assertThat(s.faults().get(5).atSeconds()).as("the last fault starts where the quiet tail begins").isEqualTo(132.0);
     }
 
     @Test
