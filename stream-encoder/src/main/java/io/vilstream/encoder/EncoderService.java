@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -20,6 +21,7 @@ import io.vilstream.encoder.models.SwappableModel;
 import io.vilstream.encoder.topology.ContentValidator;
 import io.vilstream.encoder.topology.EncodeOptions;
 import io.vilstream.encoder.topology.EncoderTopology;
+import io.vilstream.encoder.transactions.HangingTransactions;
 import io.vilstream.model.checkpoint.CheckpointException;
 import io.vilstream.model.config.ModelConfig;
 import io.vilstream.model.towers.DualEncoder;
@@ -64,11 +66,13 @@ public final class EncoderService implements AutoCloseable {
     private final BackfillCoordinator backfill;
     private final KafkaStreamsMetrics streamsMetrics;
     private final TowerWorkers towers;
+    private final HangingTransactions hanging;
     private final java.util.concurrent.CompletableFuture<String> fatal = new java.util.concurrent.CompletableFuture<>();
 
     private EncoderService(EncoderConfig config, PrometheusMeterRegistry registry, OpsServer ops, SwappableModel model,
                            FollowingModelSource source, ModelFollower follower, KafkaStreams streams,
-                           BackfillCoordinator backfill, KafkaStreamsMetrics streamsMetrics, TowerWorkers towers) {
+                           BackfillCoordinator backfill, KafkaStreamsMetrics streamsMetrics, TowerWorkers towers,
+                           HangingTransactions hanging) {
         this.config = config;
         this.registry = registry;
         this.ops = ops;
@@ -79,6 +83,7 @@ public final class EncoderService implements AutoCloseable {
         this.backfill = backfill;
         this.streamsMetrics = streamsMetrics;
         this.towers = towers;
+        this.hanging = hanging;
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
                 fatal.complete("Kafka Streams entered " + now + " (from " + before + ")");
@@ -146,8 +151,9 @@ public final class EncoderService implements AutoCloseable {
         });
         ops.addHealthCheck("model", () -> HealthCheck.Status.up("version " + model.version()));
 
+        HangingTransactions hanging = hangingTransactions(config, settings, topics, appId, registry);
         EncoderService service = new EncoderService(config, registry, ops, model, source, follower, streams, backfill,
-                streamsMetrics, towers);
+                streamsMetrics, towers, hanging);
         streams.start();
         follower.start();
         if (backfills && model.version() > 0) {
@@ -240,6 +246,33 @@ public final class EncoderService implements AutoCloseable {
         return streams.state();
     }
 
+    /**
+     * The hanging-transaction check on the output topics (null when switched off). The limit must
+     * exceed the producers' transaction timeout: a transaction younger than that may be one its
+     * coordinator is about to abort.
+     */
+    static HangingTransactions hangingTransactions(EncoderConfig config, KafkaSettings settings, TopicSet topics, String appId,
+                                                   io.micrometer.core.instrument.MeterRegistry registry) {
+        long after = config.getLong(EncoderConfig.HANGING_TRANSACTIONS_AFTER_MS);
+        if (after == 0) {
+            return null;
+        }
+        Object configured = settings.common().get(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
+        long txnTimeout = configured == null ? 10_000L : Long.parseLong(configured.toString()); // Streams' EOS default
+        if (after <= txnTimeout) {
+            throw new org.apache.kafka.common.config.ConfigException(EncoderConfig.HANGING_TRANSACTIONS_AFTER_MS, after,
+                    "must exceed the producers' transaction timeout (" + txnTimeout + " ms), or be 0 to switch the check off");
+        }
+        // every topic the live encoder's transactions write: the outputs, and the buffer's changelog, whose
+        // read_committed restore would otherwise stop at a hanging transaction and hold its task for good
+        List<String> outputs = new java.util.ArrayList<>(java.util.stream.Stream.of(VilstreamTopic.EMBEDDINGS_IMAGE,
+                VilstreamTopic.EMBEDDINGS_TEXT, VilstreamTopic.TAGS, VilstreamTopic.HARD_NEGATIVES, VilstreamTopic.CONTENT_DLQ)
+                .map(topics::name).toList());
+        outputs.add(appId + "-" + EncoderTopology.BUFFER_STORE + "-changelog");
+        return new HangingTransactions(settings.common(), outputs, appId + "-", Duration.ofMillis(after), registry,
+                System::currentTimeMillis).start(Duration.ofMillis(Math.max(1_000, Math.min(30_000, after / 4))));
+    }
+
     public String opsUrl() {
         return ops.url();
     }
@@ -254,6 +287,9 @@ public final class EncoderService implements AutoCloseable {
 
     @Override
     public void close() {
+        if (hanging != null) {
+            hanging.close();
+        }
         follower.close();
         backfill.close();
         streams.close(Duration.ofSeconds(60));

@@ -252,6 +252,8 @@ public final class ChaosRun {
         p.put("kafka.producer.request.timeout.ms", "3000");
         p.put("kafka.producer.delivery.timeout.ms", "6000");
         p.put("kafka.producer.transaction.timeout.ms", "8000");
+        // a transaction still open 30 s after its 8-s timeout is judged (HangingTransactions), well before the check's 68 s
+        p.put("encoder.hanging.transactions.after.ms", "30000");
         p.putAll(prefixed("encoder."));
         return p;
     }
@@ -510,7 +512,12 @@ public final class ChaosRun {
         checks.add(drained());
         checks.add(deletedGoneFromIndex(s));
         checks.add(versionsComplete(state));
-        checks.add(OutputChecks.noHangingTransactions(watchTransactions(), at(), HANGING_AFTER_SECONDS));
+        CheckResult hanging = OutputChecks.noHangingTransactions(watchTransactions(), at(), HANGING_AFTER_SECONDS);
+        Map<String, Object> hangingCounts = new LinkedHashMap<>(hanging.counts());
+        // what the encoders' own check ended (transactions their coordinator had aborted, the marker missing)
+        hangingCounts.put("ended_by_encoders", (long) encoders.stream().mapToDouble(e ->
+                scraper.value(e.name(), "vilstream_encoder_hanging_transactions_aborted_total").orElse(0)).sum());
+        checks.add(new CheckResult(hanging.name(), hanging.outcome(), hanging.detail(), hangingCounts));
         if (slowClients != null) {
             SlowClients.Result r = slowClients;
             // the retriever's promise: a slow client holds a thread no longer than the header timeout (3 s here)
