@@ -591,20 +591,28 @@ public final class ChaosRun {
     }
 
     /**
-     * The transactions open now on the encoders' output topics (Kafka's describeProducers, the
+     * The transactions open now on the encoders' output topics and buffer changelog (Kafka's describeProducers, the
      * call behind {@code kafka-transactions.sh find-hanging}), each with when this run first saw
      * it open; prints a notice when one first passes {@link #HANGING_AFTER_SECONDS}. An empty list
      * while the broker does not answer (paused or restarting).
      */
     private List<OutputChecks.OpenTransaction> watchTransactions() {
         List<VilstreamTopic> outputs = List.of(VilstreamTopic.EMBEDDINGS_IMAGE, VilstreamTopic.EMBEDDINGS_TEXT,
-                VilstreamTopic.TAGS, VilstreamTopic.CONTENT_DLQ);
+                VilstreamTopic.TAGS, VilstreamTopic.CONTENT_DLQ, VilstreamTopic.HARD_NEGATIVES);
         List<OutputChecks.OpenTransaction> open = new ArrayList<>();
         try (Admin admin = Admin.create(cluster.settings().common())) {
-            List<String> names = outputs.stream().map(t -> cluster.topics().name(t)).toList();
+            List<String> names = new ArrayList<>(outputs.stream().map(t -> cluster.topics().name(t)).toList());
+            // the live encoder's buffer changelog: a hanging transaction there holds its task's restoration
+            names.add(options.overrides().getOrDefault("encoder.application.id", "vilstream-encoder") + "-encoder-buffer-changelog");
             List<TopicPartition> partitions = new ArrayList<>();
-            admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) ->
-                    d.partitions().forEach(p -> partitions.add(new TopicPartition(name, p.partition()))));
+            for (var e : admin.describeTopics(names).topicNameValues().entrySet()) {
+                try {
+                    e.getValue().get(10, TimeUnit.SECONDS).partitions()
+                            .forEach(p -> partitions.add(new TopicPartition(e.getKey(), p.partition())));
+                } catch (java.util.concurrent.ExecutionException missing) {
+                    // the changelog before the encoders created it
+                }
+            }
             double now = at();
             var described = admin.describeProducers(partitions).all().get(10, TimeUnit.SECONDS);
             java.util.Set<String> seen = new java.util.HashSet<>();

@@ -44,9 +44,12 @@ import org.slf4j.LoggerFactory;
  * <p>The same rules as Kafka's {@code kafka-transactions.sh find-hanging}, with one more before
  * acting: a transaction is <em>hanging</em> once it has been seen open on a partition for
  * {@code after} and its coordinator does not list that partition in an ongoing transaction of the
- * same producer. It is <em>aborted</em> here only when its coordinator proves the outcome was an
- * abort: the producer's state is CompleteAbort at the next epoch (transactions v2 bumps the epoch
- * as each transaction ends, so that abort is this transaction's). Then writing the abort marker (Admin
+ * same producer. It is <em>aborted</em> here only when its coordinator shows it cannot have
+ * committed: the producer's state is CompleteAbort at the next epoch (transactions v2 bumps the
+ * epoch as each transaction ends, so that abort is this transaction's), or the producer is two or
+ * more epochs on (it has completed a later transaction; the coordinator lets a producer add
+ * partitions to its next transaction only once the previous one is complete with its markers
+ * written, so a committed transaction would have its commit marker on this partition). Then writing the abort marker (Admin
  * {@code abortTransaction}, what {@code kafka-transactions.sh abort} does) only makes the partition
  * agree with its coordinator: nothing committed is lost, and the input the transaction covered
  * was processed again by the thread that replaced it. Any other hanging transaction is left to an
@@ -89,14 +92,18 @@ public final class HangingTransactions implements AutoCloseable {
         TransactionState s = d.state();
         boolean inFlight = s == TransactionState.ONGOING || s == TransactionState.PREPARE_COMMIT
                 || s == TransactionState.PREPARE_ABORT || s == TransactionState.PREPARE_EPOCH_FENCE;
-        if (inFlight && (d.producerEpoch() == open.producerEpoch() || d.producerEpoch() == open.producerEpoch() + 1)
-                && d.topicPartitions().contains(open.partition())) {
-            return Verdict.WAIT; // its coordinator is still ending it
+        if (inFlight && d.topicPartitions().contains(open.partition())) {
+            return Verdict.WAIT; // its coordinator will write a marker here when this transaction ends
         }
         // transactions v2 bumps the epoch as each transaction ends: CompleteAbort at epoch + 1 is this one's abort
         // (with transactions v1 the epoch stays, and a CompleteAbort could be a later transaction's)
         boolean aborted = s == TransactionState.COMPLETE_ABORT && d.producerEpoch() == open.producerEpoch() + 1;
-        return aborted ? Verdict.ABORT : Verdict.REPORT;
+        // at epoch + 2 or later the producer has ended a later transaction too; a producer may add partitions to
+        // its next transaction only once the previous one is complete, markers written; a partition of a
+        // committed transaction has its commit marker by then, so these records are a late write of one
+        // that was given up
+        boolean movedOn = d.producerEpoch() >= open.producerEpoch() + 2;
+        return aborted || movedOn ? Verdict.ABORT : Verdict.REPORT;
     }
 
     private final Map<String, Object> adminConfig;

@@ -47,13 +47,24 @@ class HangingTransactionsTest {
     }
 
     @Test
+    void aTransactionWhoseProducerHasCompletedALaterOneIsEnded() {
+        // the second chaos run's case: epoch 170 open on a changelog partition, the coordinator at CompleteAbort 173, then Empty 174
+        assertThat(HangingTransactions.judge(OPEN, coordinator(14, TransactionState.COMPLETE_ABORT, 40, Set.of()), 60_000, AFTER))
+                .isEqualTo(Verdict.ABORT);
+        assertThat(HangingTransactions.judge(OPEN, coordinator(14, TransactionState.EMPTY, 41, Set.of()), 60_000, AFTER))
+                .isEqualTo(Verdict.ABORT);
+        assertThat(HangingTransactions.judge(OPEN, coordinator(14, TransactionState.ONGOING, 40, Set.of()), 60_000, AFTER))
+                .as("a later transaction, elsewhere").isEqualTo(Verdict.ABORT);
+        assertThat(HangingTransactions.judge(OPEN, coordinator(14, TransactionState.ONGOING, 40, Set.of(TP)), 60_000, AFTER))
+                .as("a later transaction on this partition: its marker will end this one too").isEqualTo(Verdict.WAIT);
+    }
+
+    @Test
     void anyOtherHangingTransactionIsLeftToAnOperator() {
         assertThat(HangingTransactions.judge(OPEN, coordinator(14, TransactionState.COMPLETE_COMMIT, 38, Set.of()), 60_000, AFTER))
                 .as("committed: an abort marker would drop committed output").isEqualTo(Verdict.REPORT);
         assertThat(HangingTransactions.judge(OPEN, coordinator(14, TransactionState.COMPLETE_ABORT, 37, Set.of()), 60_000, AFTER))
                 .as("same epoch: a later transaction's abort (transactions v1)").isEqualTo(Verdict.REPORT);
-        assertThat(HangingTransactions.judge(OPEN, coordinator(14, TransactionState.COMPLETE_ABORT, 41, Set.of()), 60_000, AFTER))
-                .as("the producer went on since: this one's outcome is not known").isEqualTo(Verdict.REPORT);
         assertThat(HangingTransactions.judge(OPEN, coordinator(14, TransactionState.ONGOING, 37, Set.of()), 60_000, AFTER))
                 .as("ongoing, but not on this partition").isEqualTo(Verdict.REPORT);
         assertThat(HangingTransactions.judge(OPEN, coordinator(99, TransactionState.COMPLETE_ABORT, 38, Set.of()), 60_000, AFTER))
