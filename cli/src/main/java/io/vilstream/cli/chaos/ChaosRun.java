@@ -480,6 +480,7 @@ public final class ChaosRun {
                 options.settle().toSeconds());
         long deadline = System.nanoTime() + options.settle().toNanos();
         List<CheckResult> checks;
+        long lastLine = 0;
         while (true) {
             scraper.scrapeAll();
             ledger.catchUp(Duration.ofSeconds(30));
@@ -491,9 +492,14 @@ public final class ChaosRun {
             if (allPass || System.nanoTime() > deadline || interrupted.getCount() == 0) {
                 break;
             }
-            progress("settling: " + checks.stream().filter(c -> c.outcome() != CheckResult.Outcome.PASS)
-                    .map(CheckResult::name).toList() + " not yet");
-            interrupted.await(5, TimeUnit.SECONDS);
+            if (System.nanoTime() - lastLine > TimeUnit.SECONDS.toNanos(10)) {
+                progress("settling: " + checks.stream().filter(c -> c.outcome() != CheckResult.Outcome.PASS)
+                        .map(CheckResult::name).toList() + " not yet");
+                lastLine = System.nanoTime();
+            }
+            // a check round takes seconds (reading the topics to their end): the pause between rounds is
+            // kept short so that the convergence time is measured to within a round
+            interrupted.await(1, TimeUnit.SECONDS);
         }
         return checks;
     }
