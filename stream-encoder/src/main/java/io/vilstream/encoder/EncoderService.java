@@ -263,12 +263,9 @@ public final class EncoderService implements AutoCloseable {
             throw new org.apache.kafka.common.config.ConfigException(EncoderConfig.HANGING_TRANSACTIONS_AFTER_MS, after,
                     "must exceed the producers' transaction timeout (" + txnTimeout + " ms), or be 0 to switch the check off");
         }
-        // every topic the live encoder's transactions write: the outputs, and the buffer's changelog, whose
-        // read_committed restore would otherwise stop at a hanging transaction and hold its task for good
-        List<String> outputs = new java.util.ArrayList<>(java.util.stream.Stream.of(VilstreamTopic.EMBEDDINGS_IMAGE,
-                VilstreamTopic.EMBEDDINGS_TEXT, VilstreamTopic.TAGS, VilstreamTopic.HARD_NEGATIVES, VilstreamTopic.CONTENT_DLQ)
-                .map(topics::name).toList());
-        outputs.add(appId + "-" + EncoderTopology.BUFFER_STORE + "-changelog");
+        // the outputs, and the buffer's changelog, whose read_committed restore would otherwise stop at a
+        // hanging transaction and hold its task for good
+        List<String> outputs = EncoderTopology.transactionalTopics(topics, appId);
         return new HangingTransactions(settings.common(), outputs, appId + "-", Duration.ofMillis(after), registry,
                 System::currentTimeMillis).start(Duration.ofMillis(Math.max(1_000, Math.min(30_000, after / 4))));
     }

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vilstream.datasets.EmojiDataset;
+import io.vilstream.encoder.topology.EncoderTopology;
+import io.vilstream.encoder.transactions.HangingTransactions;
 import io.vilstream.datasets.item.EmojiItem;
 import io.vilstream.modelstore.ModelAdmin;
 import io.vilstream.modelstore.ModelKeys;
@@ -603,22 +605,10 @@ public final class ChaosRun {
      * while the broker does not answer (paused or restarting).
      */
     private List<OutputChecks.OpenTransaction> watchTransactions() {
-        List<VilstreamTopic> outputs = List.of(VilstreamTopic.EMBEDDINGS_IMAGE, VilstreamTopic.EMBEDDINGS_TEXT,
-                VilstreamTopic.TAGS, VilstreamTopic.CONTENT_DLQ, VilstreamTopic.HARD_NEGATIVES);
         List<OutputChecks.OpenTransaction> open = new ArrayList<>();
         try (Admin admin = Admin.create(cluster.settings().common())) {
-            List<String> names = new ArrayList<>(outputs.stream().map(t -> cluster.topics().name(t)).toList());
-            // the live encoder's buffer changelog: a hanging transaction there holds its task's restoration
-            names.add(options.overrides().getOrDefault("encoder.application.id", "vilstream-encoder") + "-encoder-buffer-changelog");
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (var e : admin.describeTopics(names).topicNameValues().entrySet()) {
-                try {
-                    e.getValue().get(10, TimeUnit.SECONDS).partitions()
-                            .forEach(p -> partitions.add(new TopicPartition(e.getKey(), p.partition())));
-                } catch (java.util.concurrent.ExecutionException missing) {
-                    // the changelog before the encoders created it
-                }
-            }
+            List<TopicPartition> partitions = HangingTransactions.partitionsOf(admin, EncoderTopology.transactionalTopics(
+                    cluster.topics(), options.overrides().getOrDefault("encoder.application.id", "vilstream-encoder")));
             double now = at();
             var described = admin.describeProducers(partitions).all().get(10, TimeUnit.SECONDS);
             java.util.Set<String> seen = new java.util.HashSet<>();

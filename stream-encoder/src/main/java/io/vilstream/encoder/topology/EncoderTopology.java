@@ -45,6 +45,18 @@ public final class EncoderTopology {
     public static final String SOURCE = "content";
     public static final String PROCESSOR = "encode";
     public static final String BUFFER_STORE = "encoder-buffer";
+
+    /**
+     * Every topic the live encoder's transactions write: the outputs, and the buffer's changelog
+     * (Kafka Streams names it {@code <application id>-<store>-changelog}).
+     */
+    public static java.util.List<String> transactionalTopics(TopicSet topics, String applicationId) {
+        java.util.List<String> names = new java.util.ArrayList<>(java.util.stream.Stream.of(VilstreamTopic.EMBEDDINGS_IMAGE,
+                VilstreamTopic.EMBEDDINGS_TEXT, VilstreamTopic.TAGS, VilstreamTopic.HARD_NEGATIVES, VilstreamTopic.CONTENT_DLQ)
+                .map(topics::name).toList());
+        names.add(applicationId + "-" + BUFFER_STORE + "-changelog");
+        return java.util.List.copyOf(names);
+    }
     public static final String SINK_DLQ = "dlq";
     public static final String SINK_IMAGE = "embeddings-image";
     public static final String SINK_TEXT = "embeddings-text";

@@ -160,19 +160,26 @@ public final class HangingTransactions implements AutoCloseable {
         }
     }
 
+    /** The partitions of those of {@code topics} that exist (a changelog exists once its first task has started). */
+    public static List<TopicPartition> partitionsOf(Admin admin, Collection<String> topics) throws InterruptedException,
+            java.util.concurrent.TimeoutException {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (var e : admin.describeTopics(topics).topicNameValues().entrySet()) {
+            try {
+                e.getValue().get(30, TimeUnit.SECONDS).partitions()
+                        .forEach(p -> partitions.add(new TopicPartition(e.getKey(), p.partition())));
+            } catch (java.util.concurrent.ExecutionException missing) {
+                // not created yet: nothing of it to judge
+            }
+        }
+        return partitions;
+    }
+
     /** One look: open transactions on the output topics, judged, the provable aborts ended. Returns the abort count. */
     public synchronized int check() throws Exception {
         int ended = 0;
         try (Admin admin = Admin.create(adminConfig)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (var e : admin.describeTopics(topics).topicNameValues().entrySet()) {
-                try {
-                    e.getValue().get(30, TimeUnit.SECONDS).partitions()
-                            .forEach(p -> partitions.add(new TopicPartition(e.getKey(), p.partition())));
-                } catch (java.util.concurrent.ExecutionException missing) {
-                    // not created yet (the changelog, before the first task starts): nothing of it to judge
-                }
-            }
+            List<TopicPartition> partitions = partitionsOf(admin, topics);
             long now = clock.getAsLong();
             Map<String, Open> open = new HashMap<>();
             admin.describeProducers(partitions).all().get(30, TimeUnit.SECONDS).forEach((tp, state) -> {
