@@ -94,6 +94,15 @@ public final class OnlineTrainer implements AutoCloseable {
         return Optional.ofNullable(loop.status().failure());
     }
 
+    /**
+     * Asks the loop to stop and returns at once: it stops at the next step boundary (a step, or a
+     * publication already begun, finishes; no gate evaluation begins after this), then closes
+     * its clients. {@link #close} also waits for that.
+     */
+    public void requestStop() {
+        loop.stop();
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {

@@ -196,7 +196,10 @@ final class TrainingLoop implements Runnable {
         } else if (!gateCycle.divergedSinceGate()) {
             trainOneStep();
         }
-        if (gateCycle.due()) {
+        // a stop request ends the loop at the step boundary: no gate evaluation and no new version is
+        // begun on the way out (the weights since the last version are what a crash would lose too;
+        // a shutdown that published would add one more version for every encoder to backfill)
+        if (gateCycle.due() && running.get()) {
             gateCycle.run();
         }
         publishStatus();

@@ -53,7 +53,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * zombie of it still holding an open transaction with half a version in it: the restarted
  * trainer fences the zombie, resumes from the newest published version and the committed
  * offsets, and goes on publishing; every version is complete, numbered 1..N without a gap or a
- * reuse, matches its sha256 and loads.
+ * reuse, matches its sha256 and loads. And a trainer asked to stop (SIGTERM) when a gate is due
+ * stops without evaluating or publishing another version.
  */
 class TrainerRestartTest {
 
@@ -121,6 +122,37 @@ class TrainerRestartTest {
                 assertThat(shas).hasSize(1));
         assertThat(committedContentOffsets()).as("exactly-once: offsets committed with the publications")
                 .isEqualTo(contentEndOffsets());
+    }
+
+    @Test
+    void aStopRequestedWhenAGateIsDueEndsTheLoopWithoutPublishingAnotherVersion() throws Exception {
+        TrainerTestData.produceContent(CLUSTER, TrainerTestData.fixtureEvents());
+        String model = "stopping";
+        Map<String, Object> props = TrainerTestData.trainerProps(CLUSTER, model);
+        props.put(TrainerConfig.GATE_TOLERANCE, "1");
+        props.put(TrainerConfig.GATE_INTERVAL_STEPS, "1"); // a gate is due after every step
+        java.util.concurrent.atomic.AtomicReference<OnlineTrainer> ref = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong publishedAtStop = new java.util.concurrent.atomic.AtomicLong(-1);
+        try (OnlineTrainer trainer = new OnlineTrainer(new TrainerConfig(props),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), batch -> {
+                    OnlineTrainer t = ref.get();
+                    // on the loop thread, after a step and before its (due) gate: a SIGTERM arriving now
+                    if (t != null && t.status().lastPublished() >= 2 && publishedAtStop.get() < 0) {
+                        publishedAtStop.set(t.status().lastPublished());
+                        t.requestStop();
+                    }
+                })) {
+            ref.set(trainer);
+            trainer.start();
+            assertThat(trainer.awaitTermination(Duration.ofMinutes(3))).as("the loop ended after the stop request").isTrue();
+            assertThat(trainer.failure()).isEmpty();
+            assertThat(trainer.status().phase()).isEqualTo(TrainerStatus.Phase.STOPPED);
+            assertThat(trainer.status().lastPublished()).as("no version after the stop request")
+                    .isEqualTo(publishedAtStop.get());
+        }
+        ModelRegistryState state = TrainerTestData.store(CLUSTER).readState(model, TrainerTestData.T);
+        assertThat(state.nextVersion() - 1).as("the newest version is the one published before the stop")
+                .isEqualTo(publishedAtStop.get());
     }
 
     private static long promoted(ModelRegistryState s) {
