@@ -13,6 +13,7 @@ import io.vilstream.model.eval.Recall;
 import io.vilstream.model.eval.RetrievalEvaluator;
 import io.vilstream.model.eval.RetrievalMetrics;
 import io.vilstream.model.eval.TaggerMetrics;
+import io.vilstream.model.image.ImageAugmenter;
 import io.vilstream.model.loss.LossWeights;
 import io.vilstream.model.loss.ViewPair;
 import io.vilstream.model.tagger.TagVocabulary;
@@ -70,6 +71,13 @@ public final class TrainBenchmark {
                 t -> t.withWeights(LossWeights.multiView().with(ViewPair.IMAGE2_TEXT, 1f)).withAveraging(0.995f)));
         c.put("both_renditions_soft", Variant.weights("both_renditions_soft",
                 LossWeights.multiView().with(ViewPair.IMAGE2_TEXT, 1f).withSoftTargets(0.2f)));
+        c.put("caption_bank", new Variant("caption_bank", m -> m, t -> t.withCaptionBank(2048)));
+        c.put("caption_bank_both", new Variant("caption_bank_both", m -> m,
+                t -> t.withWeights(LossWeights.multiView().with(ViewPair.IMAGE2_TEXT, 1f)).withCaptionBank(2048)));
+        // heavier geometry and background changes on both image views (colour kept: it is meaning)
+        ImageAugmenter.Settings strong = new ImageAugmenter.Settings(
+                0.4f, 0.8f, 0.3f, 0.3f, 0.2f, 0f, 0f, 0.4f, 0.1f, 1.5f, 0f, 20f, 0.55f, 0.5f);
+        c.put("strong_aug", new Variant("strong_aug", m -> m, t -> t.withAugmentation(strong, strong)));
         c.put("wide_image", new Variant("wide_image", m -> m.withImageWidths(List.of(48, 96, 192, 384)), t -> t));
         return Map.copyOf(c);
     }

@@ -27,10 +27,21 @@ public record Budget(long maxSteps, Duration maxTime) {
         return (maxSteps > 0 && steps >= maxSteps) || (maxTime != null && elapsedNanos >= maxTime.toNanos());
     }
 
-    /** A step-count estimate for the learning-rate schedule, from a measured step time. */
-    public int scheduleSteps(double millisPerStep) {
-        long byTime = maxTime == null ? Long.MAX_VALUE : (long) (maxTime.toMillis() / Math.max(1, millisPerStep));
+    /**
+     * How many steps the whole run will take, for the learning-rate schedule: the steps done so
+     * far plus what the time left holds at the current step time (the step budget caps it).
+     *
+     * @param stepsDone     steps taken so far
+     * @param elapsedNanos  time spent so far
+     * @param millisPerStep the current step time (recent steps: a first epoch that fills caches is slower)
+     */
+    public long scheduleSteps(long stepsDone, long elapsedNanos, double millisPerStep) {
+        long byTime = Long.MAX_VALUE;
+        if (maxTime != null) {
+            double leftMillis = Math.max(0, maxTime.toMillis() - elapsedNanos / 1e6);
+            byTime = stepsDone + (long) (leftMillis / Math.max(1e-3, millisPerStep));
+        }
         long bySteps = maxSteps > 0 ? maxSteps : Long.MAX_VALUE;
-        return (int) Math.min(Integer.MAX_VALUE, Math.min(byTime, bySteps));
+        return Math.max(stepsDone, Math.min(byTime, bySteps));
     }
 }

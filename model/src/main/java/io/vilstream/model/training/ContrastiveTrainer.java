@@ -59,6 +59,8 @@ public final class ContrastiveTrainer {
     private long skipped;
     private volatile LearningRateSchedule schedule;
     private final WeightAverage average;
+    /** Recently trained items' captions by id, least recently trained first (TrainingConfig.captionBank). */
+    private final LinkedHashMap<String, String> captionBank = new LinkedHashMap<>(16, 0.75f, true);
 
     public ContrastiveTrainer(DualEncoder model, TrainingConfig config) {
         this(model, config, model.trainingStep());
@@ -194,6 +196,7 @@ public final class ContrastiveTrainer {
         }
         float lr = schedule.at(step);
         if (advance) {
+            remember(batch);
             clampScales(block);
             step++;
             if (average != null) {
@@ -214,7 +217,54 @@ public final class ContrastiveTrainer {
      */
     private record StepInputs(List<TrainingItem> items, List<ItemViews> views, List<TrainingItem> negatives,
                               int tagged, boolean useI2, boolean useT2, boolean useTags,
-                              List<float[]> images, List<String> texts, List<String> negTagTexts) {
+                              List<float[]> images, List<String> texts, List<String> negTagTexts, int banked) {
+    }
+
+    /** Adds the anchors' captions to the bank, dropping the least recently trained beyond its size. */
+    private void remember(List<TrainingItem> batch) {
+        int size = config.captionBank();
+        if (size <= 0) {
+            return;
+        }
+        for (TrainingItem it : batch) {
+            captionBank.put(it.id(), it.caption());
+        }
+        var eldest = captionBank.entrySet().iterator();
+        while (captionBank.size() > size) {
+            eldest.next();
+            eldest.remove();
+        }
+    }
+
+    /** Captions in the bank currently (a diagnostic). */
+    public int captionBankSize() {
+        return captionBank.size();
+    }
+
+    /**
+     * The bank's captions that may stand as negatives of this step: not an anchor's or a hard
+     * negative's (their own captions are already candidates), and not a text equal to an
+     * anchor's caption (two items named alike would be a false negative).
+     */
+    private List<String> bankedCaptions(List<TrainingItem> anchors, List<TrainingItem> negatives) {
+        if (captionBank.isEmpty()) {
+            return List.of();
+        }
+        Set<String> ids = new HashSet<>();
+        Set<String> texts = new HashSet<>();
+        for (TrainingItem it : anchors) {
+            ids.add(it.id());
+            texts.add(it.caption());
+        }
+        negatives.forEach(it -> ids.add(it.id()));
+        List<String> out = new ArrayList<>(captionBank.size());
+        // iterating a view of an access-ordered map does not reorder it
+        for (Map.Entry<String, String> e : captionBank.entrySet()) {
+            if (!ids.contains(e.getKey()) && !texts.contains(e.getValue())) {
+                out.add(e.getValue());
+            }
+        }
+        return out;
     }
 
     /** Samples the views and lays out the tower inputs: I, I′, negatives' images; T, T′, T_tag, negatives' texts. */
@@ -267,7 +317,10 @@ public final class ContrastiveTrainer {
             }
             texts.addAll(negTagTexts);
         }
-        return new StepInputs(sortedItems, sortedViews, negatives, tagged, useI2, useT2, useTags, images, texts, negTagTexts);
+        List<String> banked = bankedCaptions(sortedItems, negatives);
+        texts.addAll(banked);
+        return new StepInputs(sortedItems, sortedViews, negatives, tagged, useI2, useT2, useTags, images, texts, negTagTexts,
+                banked.size());
     }
 
     /** Runs the text side and slices both towers' outputs into the loss's views. */
@@ -303,6 +356,11 @@ public final class ContrastiveTrainer {
         NDArray zNegT = m > 0 ? rows(txtEmb, off, m) : null;
         off += m;
         NDArray zNegTag = in.useTags() && !in.negTagTexts().isEmpty() ? rows(txtEmb, off, in.negTagTexts().size()) : null;
+        off += in.useTags() ? in.negTagTexts().size() : 0;
+        if (in.banked() > 0) {
+            NDArray zBank = rows(txtEmb, off, in.banked());
+            zNegT = zNegT == null ? zBank : ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(zNegT, zBank), 0);
+        }
         NDArray zTaggedI = in.useTags() ? rows(zI, 0, in.tagged()) : null;
         return new ViewEmbeddings(zI, zI2, zT, zT2, zTaggedI, zTag, zNegI, zNegT, zNegTag);
     }

@@ -20,6 +20,13 @@ public final class OfflineTraining {
     /** Steps timed before a time budget is turned into a step count for the schedule. */
     private static final int CALIBRATION_STEPS = 20;
 
+    /**
+     * Under a time budget the step count is estimated again this often, from the steps since the
+     * last estimate: the first steps are slower (a frozen text backbone encodes each new text
+     * once), so the first estimate alone would end the schedule's decay well before the time.
+     */
+    private static final int RECALIBRATE_EVERY = 200;
+
     private OfflineTraining() {
     }
 
@@ -52,6 +59,8 @@ public final class OfflineTraining {
         long steps = 0;
         StepResult last = null;
         DualEncoder model = trainer.model();
+        long windowStart = start;
+        long windowSteps = 0;
         while (!budget.exhausted(steps, System.nanoTime() - start)) {
             if (pos + batch > pool.size()) {
                 java.util.Collections.shuffle(pool, shuffle);
@@ -60,10 +69,13 @@ public final class OfflineTraining {
             last = trainer.step(pool.subList(pos, pos + batch), List.of());
             pos += batch;
             steps++;
-            if (steps == CALIBRATION_STEPS && budget.maxTime() != null) {
-                double msPerStep = (System.nanoTime() - start) / 1e6 / steps;
-                int total = (int) Math.min(Integer.MAX_VALUE, trainer.step() - steps + budget.scheduleSteps(msPerStep));
-                trainer.reschedule(trainer.schedule().withTotalSteps(total));
+            if (budget.maxTime() != null && (steps == CALIBRATION_STEPS || steps % RECALIBRATE_EVERY == 0)) {
+                long now = System.nanoTime();
+                double msPerStep = (now - windowStart) / 1e6 / (steps - windowSteps);
+                long total = trainer.step() - steps + budget.scheduleSteps(steps, now - start, msPerStep);
+                trainer.reschedule(trainer.schedule().withTotalSteps((int) Math.min(Integer.MAX_VALUE, total)));
+                windowStart = now;
+                windowSteps = steps;
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
             boolean evalNow = evalItems != null && evalEverySteps > 0 && steps % evalEverySteps == 0;

@@ -23,6 +23,9 @@ import io.vilstream.model.views.ViewSampler;
  * @param averaging               decay of the exponential moving average of the weights that
  *                                evaluation and publication read (Polyak averaging); 0 = the raw
  *                                weights
+ * @param captionBank             captions of recently trained items kept as extra text-side
+ *                                candidates of every image→caption direction (0 = in-batch
+ *                                only); re-embedded each step, so never stale
  */
 public record TrainingConfig(
         int batchSize,
@@ -37,7 +40,8 @@ public record TrainingConfig(
         int tagTopK,
         float tagThreshold,
         long seed,
-        float averaging) {
+        float averaging,
+        int captionBank) {
 
     public TrainingConfig {
         if (averaging < 0 || averaging >= 1) {
@@ -45,6 +49,9 @@ public record TrainingConfig(
         }
         if (batchSize < 2) {
             throw new IllegalArgumentException("batchSize must be at least 2 (in-batch negatives)");
+        }
+        if (captionBank < 0) {
+            throw new IllegalArgumentException("captionBank must be >= 0, got " + captionBank);
         }
         if (weightDecay < 0 || maxHardNegatives < 0 || hardNegativeWarmupSteps < 0) {
             throw new IllegalArgumentException("weightDecay, maxHardNegatives and hardNegativeWarmupSteps must be >= 0");
@@ -57,7 +64,7 @@ public record TrainingConfig(
                           ImageAugmenter.Settings imageSideAugment, int hardNegativeWarmupSteps, int maxHardNegatives,
                           int tagTopK, float tagThreshold, long seed) {
         this(batchSize, schedule, weightDecay, weights, views, textSideAugment, imageSideAugment,
-                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, 0f);
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, 0f, 0);
     }
 
     /** The defaults used by {@code bench train} and the online trainer. */
@@ -84,46 +91,55 @@ public record TrainingConfig(
 
     public TrainingConfig withAugmentation(ImageAugmenter.Settings textSide, ImageAugmenter.Settings imageSide) {
         return new TrainingConfig(batchSize, schedule, weightDecay, weights, views, textSide, imageSide,
-                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, averaging);
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, averaging, captionBank);
     }
 
     public TrainingConfig withWeightDecay(float wd) {
         return new TrainingConfig(batchSize, schedule, wd, weights, views, textSideAugment, imageSideAugment,
-                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, averaging);
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, averaging, captionBank);
     }
 
     public TrainingConfig withWeights(LossWeights w) {
         return new TrainingConfig(batchSize, schedule, weightDecay, w, views, textSideAugment, imageSideAugment,
-                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, averaging);
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, averaging, captionBank);
     }
 
     public TrainingConfig withViews(ViewSampler.Settings v) {
         return new TrainingConfig(batchSize, schedule, weightDecay, weights, v, textSideAugment, imageSideAugment,
-                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, averaging);
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, averaging, captionBank);
     }
 
     public TrainingConfig withSchedule(LearningRateSchedule s) {
         return new TrainingConfig(batchSize, s, weightDecay, weights, views, textSideAugment, imageSideAugment,
-                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, averaging);
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, averaging, captionBank);
     }
 
     public TrainingConfig withBatchSize(int b) {
         return new TrainingConfig(b, schedule, weightDecay, weights, views, textSideAugment, imageSideAugment,
-                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, averaging);
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, averaging, captionBank);
     }
 
     public TrainingConfig withSeed(long s) {
         return new TrainingConfig(batchSize, schedule, weightDecay, weights, views, textSideAugment, imageSideAugment,
-                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, s, averaging);
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, s, averaging, captionBank);
     }
 
     public TrainingConfig withAveraging(float decay) {
         return new TrainingConfig(batchSize, schedule, weightDecay, weights, views, textSideAugment, imageSideAugment,
-                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, decay);
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, decay, captionBank);
     }
 
     public TrainingConfig withHardNegatives(int warmupSteps, int max) {
         return new TrainingConfig(batchSize, schedule, weightDecay, weights, views, textSideAugment, imageSideAugment,
-                warmupSteps, max, tagTopK, tagThreshold, seed, averaging);
+                warmupSteps, max, tagTopK, tagThreshold, seed, averaging, captionBank);
+    }
+
+    /**
+     * With a bank of up to {@code size} recent items' captions as extra image→caption
+     * candidates (0: in-batch candidates only).
+     */
+    public TrainingConfig withCaptionBank(int size) {
+        return new TrainingConfig(batchSize, schedule, weightDecay, weights, views, textSideAugment, imageSideAugment,
+                hardNegativeWarmupSteps, maxHardNegatives, tagTopK, tagThreshold, seed, averaging, size);
     }
 }

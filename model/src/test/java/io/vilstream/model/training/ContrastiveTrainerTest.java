@@ -115,6 +115,38 @@ class ContrastiveTrainerTest {
     }
 
     @Test
+    void theCaptionBankKeepsTheMostRecentlyTrainedCaptionsUpToItsSize() {
+        try (DualEncoder model = DualEncoder.create(ModelConfig.tiny(), vocab, 1)) {
+            ContrastiveTrainer trainer = new ContrastiveTrainer(model, config().withCaptionBank(10));
+            trainer.step(items.subList(0, 8), List.of());
+            assertThat(trainer.captionBankSize()).isEqualTo(8);
+            trainer.step(items.subList(8, 16), List.of());
+            trainer.step(items.subList(16, 24), List.of());
+            assertThat(trainer.captionBankSize()).as("bounded").isEqualTo(10);
+        }
+    }
+
+    @Test
+    void bankedCaptionsAreExtraImageToCaptionCandidates() {
+        // the same weights and batches with and without a bank: the first step is the same (the
+        // bank is empty), the second has the first batch's captions as extra candidates, so its
+        // image-caption loss (a log-sum-exp over more columns) is strictly higher
+        float[] with = imageTextLosses(config().withCaptionBank(64));
+        float[] without = imageTextLosses(config());
+        assertThat(with[0]).isEqualTo(without[0]);
+        assertThat(with[1]).isGreaterThan(without[1]);
+    }
+
+    private static float[] imageTextLosses(TrainingConfig c) {
+        try (DualEncoder model = DualEncoder.create(ModelConfig.tiny(), vocab, 5)) {
+            ContrastiveTrainer trainer = new ContrastiveTrainer(model, c);
+            float first = trainer.step(items.subList(0, 8), List.of()).terms().get("I-T");
+            float second = trainer.step(items.subList(8, 16), List.of()).terms().get("I-T");
+            return new float[] {first, second};
+        }
+    }
+
+    @Test
     void trainingIsBitIdenticalForOneSeed() {
         float[][] first = trainAndEmbed();
         float[][] second = trainAndEmbed();
