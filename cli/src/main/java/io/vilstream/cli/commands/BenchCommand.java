@@ -2,8 +2,10 @@ package io.vilstream.cli.commands;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,8 +52,8 @@ public final class BenchCommand implements Runnable {
                 + "and the text side trained from scratch (hashed_text).")
         boolean ablation;
 
-        @Option(names = "--variants", split = ",", paramLabel = "NAME", description = "Variants to run at the same budget, from: "
-                + "single_view, multi_view_no_tags, multi_view, hashed_text, head_none, head_adapter, head_linear, names_only, wide_image.")
+        @Option(names = "--variants", split = ",", paramLabel = "NAME", completionCandidates = VariantNames.class,
+                description = "Variants to run at the same budget, from: ${COMPLETION-CANDIDATES}.")
         List<String> variants;
 
         @Option(names = "--preset", defaultValue = "default", description = "model.preset of the base architecture "
@@ -152,6 +154,14 @@ public final class BenchCommand implements Runnable {
             System.out.println(JSON.writeValueAsString(result));
             json.write(result);
             return 0;
+        }
+    }
+
+    /** The train benchmark's variant names, for --variants' help. */
+    static final class VariantNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return new TreeSet<>(TrainBenchmark.CATALOGUE.keySet()).iterator();
         }
     }
 }
