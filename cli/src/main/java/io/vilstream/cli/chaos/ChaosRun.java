@@ -254,11 +254,6 @@ public final class ChaosRun {
         p.put("kafka.producer.request.timeout.ms", "3000");
         p.put("kafka.producer.delivery.timeout.ms", "6000");
         p.put("kafka.producer.transaction.timeout.ms", "8000");
-        // a commit that cannot complete fails after 10 s, not the default 60 s: after a broker restart a
-        // producer can retry sends the broker refuses (OUT_OF_ORDER_SEQUENCE_NUMBER) while its thread waits
-        // in commitTransaction, and the open transaction holds its partitions' last stable offset; on the
-        // time-out Kafka Streams revives the thread's tasks with a new producer, which ends that transaction
-        p.put("kafka.producer.max.block.ms", "10000");
         // a transaction still open 30 s after its 8-s timeout is judged (HangingTransactions), well before the check's 68 s
         p.put("encoder.hanging.transactions.after.ms", "30000");
         p.putAll(prefixed("encoder."));
