@@ -114,8 +114,10 @@ public final class HangingTransactions implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Map<String, Open> seen = new HashMap<>();
     private final Set<String> reported = new HashSet<>();
+    private final Set<String> reportedHeld = new HashSet<>();
     private final Counter aborted;
     private volatile int hanging;
+    private volatile int held;
 
     /**
      * @param adminConfig           the Admin client's settings (bootstrap servers and security)
@@ -136,6 +138,10 @@ public final class HangingTransactions implements AutoCloseable {
                 .register(registry);
         Gauge.builder("vilstream.encoder.hanging.transactions", () -> hanging)
                 .description("transactions open on the output topics past the limit and not ended here: an operator must act")
+                .register(registry);
+        Gauge.builder("vilstream.encoder.transactions.held", () -> held)
+                .description("transactions open on the output topics past the limit that their coordinator still has in flight: "
+                        + "not hanging, but read_committed readers wait at them until the broker ends them")
                 .register(registry);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hanging-transactions");
@@ -195,9 +201,11 @@ public final class HangingTransactions implements AutoCloseable {
             seen.keySet().retainAll(open.keySet());
             seen.putAll(open);
             reported.retainAll(open.keySet());
+            reportedHeld.retainAll(open.keySet());
             List<Open> old = open.values().stream().filter(o -> now - o.firstSeenMillis() >= after.toMillis()).toList();
             if (old.isEmpty()) {
                 hanging = 0;
+                held = 0;
                 return 0;
             }
             Map<Long, String> ids = new HashMap<>();
@@ -210,6 +218,7 @@ public final class HangingTransactions implements AutoCloseable {
             Map<String, TransactionDescription> descriptions = ids.isEmpty() ? Map.of()
                     : admin.describeTransactions(ids.values()).all().get(30, TimeUnit.SECONDS);
             int left = 0;
+            int inFlight = 0;
             for (Open o : old) {
                 String tid = ids.get(o.producerId());
                 if (tid != null && !tid.startsWith(transactionalIdPrefix)) {
@@ -238,9 +247,24 @@ public final class HangingTransactions implements AutoCloseable {
                                         : d.state() + " at epoch " + d.producerEpoch(), o.partition(), o.partition().topic(),
                                 o.partition().partition(), o.firstOffset());
                     }
+                } else {
+                    // past the limit, yet its coordinator still has it in flight on this partition: not
+                    // hanging, but every read_committed reader waits here until the broker ends it
+                    inFlight++;
+                    if (reportedHeld.add(key)) {
+                        TransactionDescription d = descriptions.get(tid);
+                        log.warn("transaction on {} open for {} s: producer {} ({}), epoch {}, from offset {}; its coordinator "
+                                        + "has it {} at epoch {} (begun {} s ago, timeout {} ms), so read_committed readers of {} "
+                                        + "wait for the broker to end it", o.partition(), (now - o.firstSeenMillis()) / 1000,
+                                o.producerId(), tid, o.producerEpoch(), o.firstOffset(), d.state(), d.producerEpoch(),
+                                d.transactionStartTimeMs().isPresent()
+                                        ? (System.currentTimeMillis() - d.transactionStartTimeMs().getAsLong()) / 1000 : "?",
+                                d.transactionTimeoutMs(), o.partition());
+                    }
                 }
             }
             hanging = left;
+            held = inFlight;
         }
         return ended;
     }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The check against a real broker: it finds a transaction open on an output partition through
  * Kafka's Admin API, and never ends one its coordinator still has open, however long it has been
- * open. (A hanging transaction cannot be made on purpose: the rule that ends one is in
+ * open: it counts it as held (readers wait at it) instead. (A hanging transaction cannot be made on purpose: the rule that ends one is in
  * {@link HangingTransactionsTest}.)
  */
 class HangingTransactionsBrokerTest {
@@ -53,10 +53,13 @@ class HangingTransactionsBrokerTest {
             assertThat(openOn(new TopicPartition(tags, 0))).isTrue();
             assertThat(registry.get("vilstream.encoder.hanging.transactions").gauge().value()).isZero();
             assertThat(registry.get("vilstream.encoder.hanging.transactions.aborted").counter().count()).isZero();
+            assertThat(registry.get("vilstream.encoder.transactions.held").gauge().value())
+                    .as("open past the limit while its coordinator has it in flight: held, not hanging").isEqualTo(1);
 
             producer.commitTransaction();
             await().atMost(Duration.ofSeconds(30)).until(() -> !openOn(new TopicPartition(tags, 0))); // markers follow the commit
             assertThat(check.check()).isZero();
+            assertThat(registry.get("vilstream.encoder.transactions.held").gauge().value()).isZero();
         }
     }
 
