@@ -44,7 +44,8 @@ const counters = [
   'vilstream_trainer_rejections_total', 'vilstream_retriever_queries_total', 'vilstream_retriever_switches_total',
 ];
 const gauges = [
-  'vilstream_encoder_model_version', 'vilstream_encoder_hanging_transactions', 'vilstream_trainer_loss', 'vilstream_trainer_logit_scale',
+  'vilstream_encoder_model_version', 'vilstream_encoder_hanging_transactions', 'vilstream_encoder_transactions_held',
+  'vilstream_trainer_loss', 'vilstream_trainer_logit_scale',
   'vilstream_trainer_replay_size', 'vilstream_trainer_hard_negative_queue_size', 'vilstream_trainer_validation_recall',
   'vilstream_trainer_last_promotion_timestamp_seconds', 'vilstream_trainer_model_version',
   'vilstream_retriever_served_version', 'vilstream_retriever_index_size', 'vilstream_retriever_coverage',
