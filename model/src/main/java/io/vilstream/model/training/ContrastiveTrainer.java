@@ -11,6 +11,8 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -359,7 +361,7 @@ public final class ContrastiveTrainer {
         off += in.useTags() ? in.negTagTexts().size() : 0;
         if (in.banked() > 0) {
             NDArray zBank = rows(txtEmb, off, in.banked());
-            zNegT = zNegT == null ? zBank : ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(zNegT, zBank), 0);
+            zNegT = zNegT == null ? zBank : NDArrays.concat(new NDList(zNegT, zBank), 0);
         }
         NDArray zTaggedI = in.useTags() ? rows(zI, 0, in.tagged()) : null;
         return new ViewEmbeddings(zI, zI2, zT, zT2, zTaggedI, zTag, zNegI, zNegT, zNegTag);
