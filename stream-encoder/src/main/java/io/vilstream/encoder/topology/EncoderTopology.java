@@ -47,14 +47,18 @@ public final class EncoderTopology {
     public static final String BUFFER_STORE = "encoder-buffer";
 
     /**
-     * Every topic the live encoder's transactions write: the outputs, and the buffer's changelog
-     * (Kafka Streams names it {@code <application id>-<store>-changelog}).
+     * Every topic the live encoder's transactions write: the outputs, the buffer's changelog
+     * (Kafka Streams names it {@code <application id>-<store>-changelog}) and the offsets topic
+     * (the group's input offsets).
      */
     public static java.util.List<String> transactionalTopics(TopicSet topics, String applicationId) {
         java.util.List<String> names = new java.util.ArrayList<>(java.util.stream.Stream.of(VilstreamTopic.EMBEDDINGS_IMAGE,
                 VilstreamTopic.EMBEDDINGS_TEXT, VilstreamTopic.TAGS, VilstreamTopic.HARD_NEGATIVES, VilstreamTopic.CONTENT_DLQ)
                 .map(topics::name).toList());
         names.add(applicationId + "-" + BUFFER_STORE + "-changelog");
+        // the input offsets commit in the same transaction, on the group's partition of the offsets topic: an
+        // abort marker missing there leaves the group's offsets unstable, and a task that starts cannot read them
+        names.add(org.apache.kafka.common.internals.Topic.GROUP_METADATA_TOPIC_NAME);
         return java.util.List.copyOf(names);
     }
     public static final String SINK_DLQ = "dlq";

@@ -188,7 +188,17 @@ public final class HangingTransactions implements AutoCloseable {
             List<TopicPartition> partitions = partitionsOf(admin, topics);
             long now = clock.getAsLong();
             Map<String, Open> open = new HashMap<>();
-            admin.describeProducers(partitions).all().get(30, TimeUnit.SECONDS).forEach((tp, state) -> {
+            var described = admin.describeProducers(partitions);
+            Map<TopicPartition, org.apache.kafka.clients.admin.DescribeProducersResult.PartitionProducerState> states = new HashMap<>();
+            for (TopicPartition tp : partitions) {
+                try {
+                    states.put(tp, described.partitionResult(tp).get(30, TimeUnit.SECONDS));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // e.g. no permission to describe __consumer_offsets on a secured cluster: the other partitions are still judged
+                    log.debug("cannot describe the producers of {}: {}", tp, e.getCause() == null ? e : e.getCause().toString());
+                }
+            }
+            states.forEach((tp, state) -> {
                 for (ProducerState ps : state.activeProducers()) {
                     if (ps.currentTransactionStartOffset().isPresent()) {
                         long first = ps.currentTransactionStartOffset().getAsLong();

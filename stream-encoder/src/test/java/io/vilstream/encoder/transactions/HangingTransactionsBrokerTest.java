@@ -9,7 +9,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vilstream.encoder.topology.EncoderTopology;
 import io.vilstream.schemas.topics.VilstreamTopic;
+import org.apache.kafka.clients.admin.AbortTransactionSpec;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.internals.Topic;
 import io.vilstream.testkit.VilstreamCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -60,6 +67,57 @@ class HangingTransactionsBrokerTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> !openOn(new TopicPartition(tags, 0))); // markers follow the commit
             assertThat(check.check()).isZero();
             assertThat(registry.get("vilstream.encoder.transactions.held").gauge().value()).isZero();
+        }
+    }
+
+    /**
+     * The encoder's transactions also commit the input offsets, on the group's partition of the
+     * offsets topic. In chaos run m an abort whose markers were lost there (while the check ended
+     * the same transactions on the output partitions) left the group's offsets unstable: no task
+     * could start again. The check now watches that partition too, and the abort marker it would
+     * write there (Admin abortTransaction) does complete the pending offset commit.
+     */
+    @Test
+    void aPendingOffsetCommitIsWatchedOnTheOffsetsTopicAndAnAbortMarkerThereMakesTheGroupsOffsetsStable() throws Exception {
+        String content = CLUSTER.topics().name(VilstreamTopic.CONTENT);
+        String group = "vilstream-encoder-test-group";
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        long[] now = {0};
+        try (HangingTransactions check = new HangingTransactions(CLUSTER.settings().common(),
+                EncoderTopology.transactionalTopics(CLUSTER.topics(), "vilstream-encoder"), "vilstream-encoder-",
+                Duration.ofSeconds(60), registry, () -> now[0]);
+             KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers(),
+                     ProducerConfig.TRANSACTIONAL_ID_CONFIG, "vilstream-encoder-test-2",
+                     ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 600_000),
+                     new StringSerializer(), new StringSerializer());
+             Admin admin = Admin.create(CLUSTER.settings().common())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.sendOffsetsToTransaction(Map.of(new TopicPartition(content, 0), new OffsetAndMetadata(7)),
+                    new ConsumerGroupMetadata(group));
+
+            assertThat(check.check()).isZero();
+            now[0] = 3_600_000;
+            assertThat(check.check()).isZero();
+            assertThat(registry.get("vilstream.encoder.transactions.held").gauge().value())
+                    .as("the pending offset commit, open past the limit on the offsets topic").isEqualTo(1);
+
+            List<TopicPartition> offsetsPartitions = HangingTransactions.partitionsOf(admin, List.of(Topic.GROUP_METADATA_TOPIC_NAME));
+            Map.Entry<TopicPartition, ProducerState> open = admin.describeProducers(offsetsPartitions).all().get(30, TimeUnit.SECONDS)
+                    .entrySet().stream()
+                    .flatMap(e -> e.getValue().activeProducers().stream()
+                            .filter(p -> p.currentTransactionStartOffset().isPresent())
+                            .map(p -> Map.entry(e.getKey(), p)))
+                    .findFirst().orElseThrow();
+            TopicPartition offsetsPartition = open.getKey();
+            admin.abortTransaction(new AbortTransactionSpec(offsetsPartition, open.getValue().producerId(),
+                    (short) open.getValue().producerEpoch(), open.getValue().coordinatorEpoch().orElse(-1))).all().get(30, TimeUnit.SECONDS);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> !openOn(offsetsPartition));
+            Map<TopicPartition, OffsetAndMetadata> stable = admin.listConsumerGroupOffsets(group,
+                    new ListConsumerGroupOffsetsOptions().requireStable(true)).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            assertThat(stable.get(new TopicPartition(content, 0))).as("the aborted commit is not the group's offset").isNull();
         }
     }
 
