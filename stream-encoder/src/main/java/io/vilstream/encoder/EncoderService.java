@@ -17,6 +17,7 @@ import io.vilstream.encoder.config.EncoderConfig;
 import io.vilstream.encoder.metrics.EncoderMetrics;
 import io.vilstream.encoder.mining.HardNegativeMiner;
 import io.vilstream.encoder.models.FollowingModelSource;
+import io.vilstream.encoder.models.ModelLease;
 import io.vilstream.encoder.models.SwappableModel;
 import io.vilstream.encoder.topology.ContentValidator;
 import io.vilstream.encoder.topology.EncodeOptions;
@@ -121,8 +122,9 @@ public final class EncoderService implements AutoCloseable {
         String appId = config.getString(EncoderConfig.APPLICATION_ID);
 
         BackfillCoordinator backfill = new BackfillCoordinator(new BackfillCoordinator.Context(settings, topics, appId,
-                stateDir, topology, Duration.ofMillis(config.getLong(EncoderConfig.BACKFILL_GRACE_MS)), registry,
-                version -> loadVersion(store, modelName, version), towers, () -> store.readState(modelName, MODEL_TIMEOUT)));
+                stateDir, topology, Duration.ofMillis(config.getLong(EncoderConfig.BACKFILL_GRACE_MS)),
+                Duration.ofMillis(config.getLong(EncoderConfig.BACKFILL_COMMIT_INTERVAL_MS)), registry,
+                version -> backfillModel(model, store, modelName, version), towers, () -> store.readState(modelName, MODEL_TIMEOUT)));
         boolean backfills = config.getBoolean(EncoderConfig.BACKFILL_ENABLED);
         // a version that fails to load is tried again (its chunks may not all be visible yet); the
         // backfill starts on the swap, whichever attempt makes it
@@ -197,6 +199,19 @@ public final class EncoderService implements AutoCloseable {
         log.info("no served version of {} yet: starting with the seeded version 0 ({} preset, seed {})", modelName,
                 config.getString(EncoderConfig.MODEL_PRESET), seed);
         return DualEncoder.initial(config.modelConfig(), seed);
+    }
+
+    /**
+     * The model a backfill of {@code version} encodes with: the live one when it serves that version
+     * (the usual case: the backfill begins after the swap; no second fetch and load), else loaded.
+     */
+    static SwappableModel backfillModel(SwappableModel live, ModelStore store, String modelName, long version) {
+        ModelLease lease = live.acquire();
+        if (lease.version() == version) {
+            return SwappableModel.fixedOn(lease);
+        }
+        lease.close();
+        return new SwappableModel(loadVersion(store, modelName, version));
     }
 
     static DualEncoder loadVersion(ModelStore store, String modelName, long version) {

@@ -24,7 +24,6 @@ import io.vilstream.encoder.models.SwappableModel;
 import io.vilstream.encoder.batching.TowerWorkers;
 import io.vilstream.encoder.topology.EncodeOptions;
 import io.vilstream.encoder.topology.EncoderTopology;
-import io.vilstream.model.towers.DualEncoder;
 import io.vilstream.modelstore.ModelRegistryState;
 import io.vilstream.runtime.kafka.KafkaSettings;
 import io.vilstream.schemas.topics.TopicSet;
@@ -62,10 +61,13 @@ public final class BackfillCoordinator implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BackfillCoordinator.class);
 
-    /** What a backfill needs from the live encoder. */
+    /**
+     * What a backfill needs from the live encoder. {@code loader} gives the model of a version,
+     * fixed: the live encoder's own when it serves that version (nothing to load), else loaded.
+     */
     public record Context(KafkaSettings settings, TopicSet topics, String applicationId, Path stateDir,
-                          EncoderTopology.Settings topology, Duration grace, MeterRegistry registry,
-                          LongFunction<DualEncoder> loader, TowerWorkers towers, Supplier<ModelRegistryState> models) {
+                          EncoderTopology.Settings topology, Duration grace, Duration commitInterval, MeterRegistry registry,
+                          LongFunction<SwappableModel> loader, TowerWorkers towers, Supplier<ModelRegistryState> models) {
     }
 
     private final Context ctx;
@@ -157,6 +159,7 @@ public final class BackfillCoordinator implements AutoCloseable {
         }
         String appId = applicationId(ctx.applicationId(), version, servedSince);
         String topic = ctx.topics().name(VilstreamTopic.CONTENT);
+        long began = System.nanoTime();
         ContentTail tail = null;
         try (Admin admin = Admin.create(ctx.settings().common())) {
             Map<TopicPartition, Long> target = target(endOffsets(admin, topic), admin.listConsumerGroupOffsets(ctx.applicationId())
@@ -167,17 +170,22 @@ public final class BackfillCoordinator implements AutoCloseable {
                 log.info("backfill of version {} already complete (group {})", version, appId);
                 return;
             }
+            long modelsFrom = System.nanoTime();
             LongPredicate newerServing = ContentScope.newerServing(ctx.models().get(), version);
+            long modelsMs = (System.nanoTime() - modelsFrom) / 1_000_000;
             // from the target on, every id with a newer record is the live encoder's (started before the slower reads below)
             tail = ContentTail.start(ctx.settings().common(), target, "backfill-v" + version + "-content-tail");
+            long scopeFrom = System.nanoTime();
             Map<String, Long> latest = ContentScope.latestOffsets(ctx.settings().common(), target, Duration.ofSeconds(60));
             Map<Integer, java.util.Set<Long>> heldByLive = ContentScope.heldByLive(ctx.settings().common(),
                     ctx.applicationId() + "-" + EncoderTopology.BUFFER_STORE + "-changelog", Duration.ofSeconds(30));
+            long scopeMs = (System.nanoTime() - scopeFrom) / 1_000_000;
             ContentScope scope = new ContentScope(target.entrySet().stream()
                     .collect(Collectors.toMap(e -> e.getKey().partition(), Map.Entry::getValue)), latest, heldByLive, tail::touched,
                     () -> superseded(version, servedSince), newerServing);
-            DualEncoder model = ctx.loader().apply(version);
-            SwappableModel fixed = new SwappableModel(model);
+            long modelFrom = System.nanoTime();
+            SwappableModel fixed = ctx.loader().apply(version);
+            long modelMs = (System.nanoTime() - modelFrom) / 1_000_000;
             BackfillProgress progress = new BackfillProgress(target);
             KafkaStreams streams = new KafkaStreams(EncoderTopology.build(ctx.topics(), ctx.settings().serdeConfig(),
                     new EncoderTopology.Settings(ctx.topology().modelName(), ctx.topology().batchSize(), ctx.topology().lingerMs(),
@@ -195,8 +203,10 @@ public final class BackfillCoordinator implements AutoCloseable {
             running = new Running(version, appId, streams, fixed, progress, Instant.now(), monitor, tail);
             tail = null;
             log.info("backfill of version {} started ({}): re-embedding the latest content of {} ids of {} up to offsets {}"
-                    + " ({} records still in the live buffers left to the live encoder)", version, appId, latest.size(), topic, target,
-                    heldByLive.values().stream().mapToInt(java.util.Set::size).sum());
+                    + " ({} records still in the live buffers left to the live encoder; ready {} ms after the grace: {} ms"
+                    + " reading the content and buffer topics, {} ms the model topics, {} ms taking the model)", version, appId,
+                    latest.size(), topic, target, heldByLive.values().stream().mapToInt(java.util.Set::size).sum(),
+                    (System.nanoTime() - began) / 1_000_000, scopeMs, modelsMs, modelMs);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
@@ -274,6 +284,7 @@ public final class BackfillCoordinator implements AutoCloseable {
         p.putAll(ctx.settings().common());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
         EncoderTopology.exactlyOnce(p); // as the live encoder's
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, ctx.commitInterval().toMillis());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         p.put(StreamsConfig.STATE_DIR_CONFIG, ctx.stateDir().resolve(appId).toString());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");

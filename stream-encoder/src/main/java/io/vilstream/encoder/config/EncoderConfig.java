@@ -42,6 +42,7 @@ public final class EncoderConfig extends AbstractConfig {
     public static final String HARD_NEGATIVES_INDEX_SIZE = "encoder.hard.negatives.index.size";
     public static final String BACKFILL_ENABLED = "encoder.backfill.enabled";
     public static final String BACKFILL_GRACE_MS = "encoder.backfill.grace.ms";
+    public static final String BACKFILL_COMMIT_INTERVAL_MS = "encoder.backfill.commit.interval.ms";
     public static final String HANGING_TRANSACTIONS_AFTER_MS = "encoder.hanging.transactions.after.ms";
     public static final String MODEL_PRESET = CommonConfig.MODEL_PRESET;
     public static final String MODEL_CHECKPOINT_PATH = "model.checkpoint.path";
@@ -89,6 +90,9 @@ public final class EncoderConfig extends AbstractConfig {
                     "Re-embed all content with every newly served version (one Streams app per version).")
             .define(BACKFILL_GRACE_MS, Type.LONG, 10_000L, Range.atLeast(0), Importance.LOW,
                     "Wait after a swap before a backfill fixes the offsets it must reach, so every encoder instance has swapped.")
+            .define(BACKFILL_COMMIT_INTERVAL_MS, Type.LONG, 1000L, Range.between(10, 60_000), Importance.LOW,
+                    "A backfill's transaction commit interval: the retriever switches only once a version covers everything, "
+                    + "so its records need not be visible sooner; fewer, larger transactions re-embed faster.")
             .define(HANGING_TRANSACTIONS_AFTER_MS, Type.LONG, 120_000L, Range.atLeast(0), Importance.LOW,
                     "A transaction open this long on an output partition is judged (0 = never): one its coordinator has "
                             + "aborted gets its missing abort marker, any other is logged and counted for an operator "

@@ -25,6 +25,18 @@ public final class ModelLease implements AutoCloseable {
         return owner.model().version();
     }
 
+    /**
+     * Hands this lease's reference over to a new holder (see {@link SwappableModel#fixedOn}): the
+     * lease is closed without giving the model back; the holder does.
+     */
+    RefCountedModel transfer() {
+        if (closed) {
+            throw new IllegalStateException("the lease is closed");
+        }
+        closed = true;
+        return owner;
+    }
+
     @Override
     public void close() {
         if (!closed) {

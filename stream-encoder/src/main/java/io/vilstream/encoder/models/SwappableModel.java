@@ -15,7 +15,21 @@ public final class SwappableModel implements AutoCloseable {
     private final AtomicReference<RefCountedModel> current;
 
     public SwappableModel(DualEncoder initial) {
-        this.current = new AtomicReference<>(new RefCountedModel(initial));
+        this(new RefCountedModel(initial));
+    }
+
+    private SwappableModel(RefCountedModel initial) {
+        this.current = new AtomicReference<>(initial);
+    }
+
+    /**
+     * A source that shares the model {@code lease} holds instead of loading it again (a backfill of
+     * the version the live encoder has just swapped in): the lease's reference becomes this
+     * source's, so the model stays open, even after the live encoder swaps past it, until this
+     * source is closed.
+     */
+    public static SwappableModel fixedOn(ModelLease lease) {
+        return new SwappableModel(lease.transfer());
     }
 
     /** Borrows the current model for one batch. */

@@ -23,7 +23,7 @@ class BackfillSupersededTest {
     @Test
     void aVersionPromotedAgainOrPastDuringTheGracePeriodSupersedesTheEarlierServing() {
         BackfillCoordinator c = new BackfillCoordinator(new BackfillCoordinator.Context(null, null, "enc", null, null,
-                Duration.ofHours(1), null, null, null, null));
+                Duration.ofHours(1), Duration.ofSeconds(1), null, null, null, null));
         try {
             c.onServed(1, 100);
             assertThat(c.superseded(1, 100)).isFalse();
