@@ -35,11 +35,13 @@ import io.vilstream.schemas.avro.ModelVersion;
 import io.vilstream.schemas.topics.VilstreamTopic;
 import io.vilstream.trainer.config.TrainerConfig;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -483,20 +485,30 @@ public final class ChaosRun {
         long deadline = System.nanoTime() + options.settle().toNanos();
         List<CheckResult> checks;
         long lastLine = 0;
+        CheckResult stored = null;
         while (true) {
             scraper.scrapeAll();
             ledger.catchUp(Duration.ofSeconds(30));
             checks = evaluate(ledger.snapshot(), promoted, state);
             boolean allPass = checks.stream().allMatch(c -> c.outcome() == CheckResult.Outcome.PASS);
             if (allPass) {
-                convergedAt = round(at());
-            }
-            if (allPass || System.nanoTime() > deadline || interrupted.getCount() == 0) {
+                // every check of the running system holds at this instant; the stored checkpoints cannot change
+                // any more (the trainer is stopped), so they are read once, after this instant is taken
+                double at = round(at());
+                stored = stored != null ? stored : versionsComplete(state);
+                checks.add(stored);
+                if (stored.outcome() == CheckResult.Outcome.PASS) {
+                    convergedAt = at;
+                }
                 break;
             }
-            if (System.nanoTime() - lastLine > TimeUnit.SECONDS.toNanos(10)) {
+            if (System.nanoTime() > deadline || interrupted.getCount() == 0) {
+                checks.add(versionsComplete(state));
+                break;
+            }
+            if (System.nanoTime() - lastLine > TimeUnit.SECONDS.toNanos(5)) {
                 progress("settling: " + checks.stream().filter(c -> c.outcome() != CheckResult.Outcome.PASS)
-                        .map(CheckResult::name).toList() + " not yet");
+                        .map(CheckResult::name).toList() + " not yet" + readState(promoted));
                 lastLine = System.nanoTime();
             }
             // a check round takes seconds (reading the topics to their end): the pause between rounds is
@@ -519,7 +531,6 @@ public final class ChaosRun {
                 "the retriever serves v" + served + ", promoted v" + promoted, Map.of("served", served, "promoted", promoted)));
         checks.add(drained());
         checks.add(deletedGoneFromIndex(s));
-        checks.add(versionsComplete(state));
         CheckResult hanging = OutputChecks.noHangingTransactions(watchTransactions(), at(), HANGING_AFTER_SECONDS);
         Map<String, Object> hangingCounts = new LinkedHashMap<>(hanging.counts());
         // what the encoders' own check ended (transactions their coordinator had aborted, the marker missing)
@@ -631,6 +642,45 @@ public final class ChaosRun {
             return List.copyOf(open);
         }
         return open;
+    }
+
+    /**
+     * What the retriever is waiting for while it settles: the promoted version's items against the
+     * served one's, and the embedding partitions whose last stable offset is held below their high
+     * watermark by an open transaction (what a read_committed reader cannot pass).
+     */
+    private String readState(long promoted) {
+        StringBuilder b = new StringBuilder(" | retriever");
+        long served = retriever.versions().served().map(x -> x.version()).orElse(-1L);
+        b.append(" v").append(promoted).append(' ')
+                .append(retriever.versions().index(promoted).map(i -> String.valueOf(i.items())).orElse("-")).append(" items, v")
+                .append(served).append(' ')
+                .append(retriever.versions().index(served).map(i -> String.valueOf(i.items())).orElse("-")).append(" items");
+        try (Admin admin = Admin.create(cluster.settings().common())) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (VilstreamTopic t : List.of(VilstreamTopic.EMBEDDINGS_IMAGE, VilstreamTopic.EMBEDDINGS_TEXT)) {
+                String topic = cluster.topics().name(t);
+                admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()
+                        .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            }
+            var high = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+            var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                    .get(10, TimeUnit.SECONDS);
+            List<String> held = new ArrayList<>();
+            high.forEach((tp, h) -> {
+                long lso = stable.get(tp).offset();
+                if (h.offset() > lso) {
+                    held.add(tp + " LSO " + lso + " < HW " + h.offset());
+                }
+            });
+            b.append(held.isEmpty() ? " | no embedding partition held by an open transaction" : " | held: " + held);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            b.append(" | offsets not read: ").append(e.getMessage());
+        }
+        return b.toString();
     }
 
     /** Every version record with weights has all its chunks, matching its sha256: no half publication survived a kill. */
