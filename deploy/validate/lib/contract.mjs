@@ -49,6 +49,7 @@ const gauges = [
   'vilstream_trainer_replay_size', 'vilstream_trainer_hard_negative_queue_size', 'vilstream_trainer_validation_recall',
   'vilstream_trainer_last_promotion_timestamp_seconds', 'vilstream_trainer_model_version',
   'vilstream_retriever_served_version', 'vilstream_retriever_index_size', 'vilstream_retriever_coverage',
+  'vilstream_retriever_ingest_lag',
 ];
 // Micrometer timers: _count, _sum, _max and (percentile histogram on) _bucket
 const timers = [

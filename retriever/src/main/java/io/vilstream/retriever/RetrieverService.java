@@ -109,6 +109,7 @@ public final class RetrieverService implements AutoCloseable {
                     versions.markCaughtUp();
                     nudge();
                 });
+        metrics.ingestLag(embeddings::lag);
         versions.onRewindNeeded(v -> embeddings.rewind());
         this.content = new TopicReplayer("content", settings,
                 List.of(topics.name(VilstreamTopic.CONTENT), topics.name(VilstreamTopic.TAGS)),

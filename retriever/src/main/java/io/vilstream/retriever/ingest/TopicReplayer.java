@@ -49,6 +49,7 @@ public final class TopicReplayer implements AutoCloseable {
     private final AtomicBoolean rewindRequested = new AtomicBoolean();
     private final AtomicLong records = new AtomicLong();
     private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile long lag = -1;
     private volatile Throwable failure;
 
     public TopicReplayer(String name, KafkaSettings settings, List<String> topics, BatchHandler handler, Runnable onCaughtUp) {
@@ -80,6 +81,26 @@ public final class TopicReplayer implements AutoCloseable {
     /** Why the thread stopped, if it did. */
     public Throwable failure() {
         return failure;
+    }
+
+    /**
+     * Records not yet read, summed over the partitions: what the last fetches reported
+     * (read_committed: up to the last stable offset), no request of its own; -1 before any
+     * partition's is known.
+     */
+    public long lag() {
+        return lag;
+    }
+
+    private static long lagOf(KafkaConsumer<?, ?> c, List<TopicPartition> parts) {
+        long sum = -1;
+        for (TopicPartition tp : parts) {
+            java.util.OptionalLong l = c.currentLag(tp);
+            if (l.isPresent()) {
+                sum = Math.max(sum, 0) + l.getAsLong();
+            }
+        }
+        return sum;
     }
 
     /** Re-reads every topic from its beginning (from the next poll on). */
@@ -119,6 +140,7 @@ public final class TopicReplayer implements AutoCloseable {
                     records.addAndGet(batch.count());
                     handler.handle(batch);
                 }
+                lag = lagOf(c, parts);
                 if (caughtUp.getCount() > 0 && parts.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) {
                     log.info("caught up with {} ({} records)", topics, records.get());
                     onCaughtUp.run();

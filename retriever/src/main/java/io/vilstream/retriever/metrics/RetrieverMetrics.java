@@ -49,7 +49,10 @@ public final class RetrieverMetrics implements VersionedIndexes.VersionListener,
         CATALOG_BYTES("vilstream.retriever.catalog.bytes", Meter.Type.GAUGE, List.of(),
                 "Approximate bytes of cached content"),
         CAUGHT_UP("vilstream.retriever.caught.up", Meter.Type.GAUGE, List.of(),
-                "1 once the embedding topics were read to their start-up end");
+                "1 once the embedding topics were read to their start-up end"),
+        INGEST_LAG("vilstream.retriever.ingest.lag", Meter.Type.GAUGE, List.of(),
+                "Embedding records committed but not yet read (up to each partition's last stable offset, as of the last poll;"
+                        + " -1 before the first): what a new version's coverage waits for after its backfill");
 
         private final String name;
         private final Meter.Type type;
@@ -125,6 +128,13 @@ public final class RetrieverMetrics implements VersionedIndexes.VersionListener,
                 .description(Metric.CATALOG_BYTES.description).baseUnit("bytes").register(registry);
         Gauge.builder(Metric.CAUGHT_UP.name, versions, v -> v.caughtUp() ? 1 : 0)
                 .description(Metric.CAUGHT_UP.description).register(registry);
+    }
+
+    /** The embedding reader's lag (records; -1 while unknown), read at each scrape. */
+    public void ingestLag(java.util.function.LongSupplier lag) {
+        // held strongly: a gauge keeps only a weak reference to its object, and nothing else holds this supplier
+        Gauge.builder(Metric.INGEST_LAG.name, lag, l -> l.getAsLong()).description(Metric.INGEST_LAG.description)
+                .strongReference(true).register(registry);
     }
 
     /** One answered or refused query. */

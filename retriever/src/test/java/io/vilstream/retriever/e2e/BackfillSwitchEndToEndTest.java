@@ -104,6 +104,9 @@ class BackfillSwitchEndToEndTest {
             JsonNode status = http.get("/v1/status").json();
             assertThat(status.get("served").get("version").asLong()).isEqualTo(1);
             assertThat(status.get("served").get("items").asInt()).isEqualTo(items.size());
+            // everything was read: the embedding reader's lag, as /metrics serves it, is 0
+            await().atMost(Duration.ofSeconds(30)).until(() -> java.util.Arrays.stream(http.get("/metrics").text().split("\n"))
+                    .anyMatch(l -> l.startsWith("vilstream_retriever_ingest_lag{") && l.endsWith("} 0.0")));
         }
     }
 

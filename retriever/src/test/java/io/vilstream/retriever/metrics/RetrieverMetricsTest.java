@@ -37,6 +37,7 @@ class RetrieverMetricsTest {
         metrics.query("text", "ok", 1_000_000);
         metrics.switched(new SwitchEvent(null, 0, ServingPolicy.Kind.STARTUP, "start", 0, Instant.now()));
         metrics.record(VersionedIndexes.Outcome.INDEXED);
+        metrics.ingestLag(() -> 0);
 
         String scrape = registry.scrape();
         Set<String> served = new TreeSet<>();
