@@ -485,7 +485,6 @@ public final class ChaosRun {
         long deadline = System.nanoTime() + options.settle().toNanos();
         List<CheckResult> checks;
         long lastLine = 0;
-        CheckResult stored = null;
         while (true) {
             scraper.scrapeAll();
             ledger.catchUp(Duration.ofSeconds(30));
@@ -495,7 +494,7 @@ public final class ChaosRun {
                 // every check of the running system holds at this instant; the stored checkpoints cannot change
                 // any more (the trainer is stopped), so they are read once, after this instant is taken
                 double at = round(at());
-                stored = stored != null ? stored : versionsComplete(state);
+                CheckResult stored = versionsComplete(state);
                 checks.add(stored);
                 if (stored.outcome() == CheckResult.Outcome.PASS) {
                     convergedAt = at;
@@ -658,11 +657,8 @@ public final class ChaosRun {
                 .append(retriever.versions().index(served).map(i -> String.valueOf(i.items())).orElse("-")).append(" items");
         try (Admin admin = Admin.create(cluster.settings().common())) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (VilstreamTopic t : List.of(VilstreamTopic.EMBEDDINGS_IMAGE, VilstreamTopic.EMBEDDINGS_TEXT)) {
-                String topic = cluster.topics().name(t);
-                admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()
-                        .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            }
+            HangingTransactions.partitionsOf(admin, List.of(cluster.topics().name(VilstreamTopic.EMBEDDINGS_IMAGE),
+                    cluster.topics().name(VilstreamTopic.EMBEDDINGS_TEXT))).forEach(tp -> latest.put(tp, OffsetSpec.latest()));
             var high = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
             var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
                     .get(10, TimeUnit.SECONDS);
