@@ -79,6 +79,12 @@ public final class TrainBenchmark {
                 0.4f, 0.8f, 0.3f, 0.3f, 0.2f, 0f, 0f, 0.4f, 0.1f, 1.5f, 0f, 20f, 0.55f, 0.5f);
         c.put("strong_aug", new Variant("strong_aug", m -> m, t -> t.withAugmentation(strong, strong)));
         c.put("wide_image", new Variant("wide_image", m -> m.withImageWidths(List.of(48, 96, 192, 384)), t -> t));
+        // the frozen pretrained image network beside the CNN (the default preset, minilm-mobilenet), without it
+        // (preset minilm), and with the second rendition's term (I′, T) off
+        c.put("image_backbone", new Variant("image_backbone", m -> m.withImageBackbone("mobilenet-v2"), t -> t));
+        c.put("no_image_backbone", new Variant("no_image_backbone", m -> m.withImageBackbone(null), t -> t));
+        c.put("no_second_rendition_text", Variant.weights("no_second_rendition_text",
+                LossWeights.multiView().with(ViewPair.IMAGE2_TEXT, 0f)));
         return Map.copyOf(c);
     }
 

@@ -57,7 +57,7 @@ public final class BenchCommand implements Runnable {
         List<String> variants;
 
         @Option(names = "--preset", defaultValue = "default", description = "model.preset of the base architecture "
-                + "(default ${DEFAULT-VALUE}; one of default, hashed, minilm, minilm-adapter, minilm-linear, tiny).")
+                + "(default ${DEFAULT-VALUE}; one of default, hashed, minilm, minilm-adapter, minilm-linear, minilm-mobilenet, tiny).")
         String preset;
 
         @Option(names = "--holdout-vendor", paramLabel = "VENDOR", description = "Train on the other vendor's drawings only, then "

@@ -31,7 +31,7 @@ public final class EngineCommand implements Runnable {
             description = "Loads PyTorch, prints version, device and threads, and runs one forward pass of each tower.")
     static final class Check implements Callable<Integer> {
 
-        @Option(names = "--preset", defaultValue = "default", description = "Model architecture to try (a model.preset: default, hashed, minilm, minilm-adapter, minilm-linear, tiny; default ${DEFAULT-VALUE}).")
+        @Option(names = "--preset", defaultValue = "default", description = "Model architecture to try (a model.preset: default, hashed, minilm, minilm-adapter, minilm-linear, minilm-mobilenet, tiny; default ${DEFAULT-VALUE}).")
         String preset;
 
         @Override

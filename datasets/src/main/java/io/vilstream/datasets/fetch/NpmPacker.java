@@ -22,10 +22,22 @@ final class NpmPacker {
 
     private final String npmCommand;
     private final Duration timeout;
+    private final String what;
+    private final String hint;
 
     NpmPacker(String npmCommand, Duration timeout) {
+        this(npmCommand, timeout, "the full emoji set", DatasetUnavailableException.FIXTURE_HINT);
+    }
+
+    /**
+     * @param what what the package is fetched for, as errors name it ("the full emoji set")
+     * @param hint the sentence ending each error: what the person can do instead
+     */
+    NpmPacker(String npmCommand, Duration timeout, String what, String hint) {
         this.npmCommand = npmCommand;
         this.timeout = timeout;
+        this.what = what;
+        this.hint = hint;
     }
 
     /**
@@ -51,29 +63,29 @@ final class NpmPacker {
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new DatasetUnavailableException("Cannot fetch the full emoji set: '" + npmCommand
+            throw new DatasetUnavailableException("Cannot fetch " + what + ": '" + npmCommand
                     + "' could not be started (" + e.getMessage() + "). Install Node.js/npm, or put npm on"
-                    + " the PATH. " + DatasetUnavailableException.FIXTURE_HINT, e);
+                    + " the PATH. " + hint, e);
         }
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
-            throw new DatasetUnavailableException("Cannot fetch the full emoji set: 'npm pack " + pkg.spec()
+            throw new DatasetUnavailableException("Cannot fetch " + what + ": 'npm pack " + pkg.spec()
                     + "' did not finish within " + timeout.toSeconds() + " s." + logTail(log) + " "
-                    + DatasetUnavailableException.FIXTURE_HINT);
+                    + hint);
         }
         if (process.exitValue() != 0) {
-            throw new DatasetUnavailableException("Cannot fetch the full emoji set: 'npm pack " + pkg.spec()
+            throw new DatasetUnavailableException("Cannot fetch " + what + ": 'npm pack " + pkg.spec()
                     + "' failed with exit code " + process.exitValue()
                     + " (no network or no access to the npm registry?)." + logTail(log) + " "
-                    + DatasetUnavailableException.FIXTURE_HINT);
+                    + hint);
         }
         // each package packs into its own fresh folder, so the one .tgz there is ours
         try (Stream<Path> files = Files.list(destination)) {
             List<Path> tarballs = files.filter(f -> f.getFileName().toString().endsWith(".tgz")).toList();
             if (tarballs.size() != 1) {
-                throw new DatasetUnavailableException("Cannot fetch the full emoji set: 'npm pack " + pkg.spec()
+                throw new DatasetUnavailableException("Cannot fetch " + what + ": 'npm pack " + pkg.spec()
                         + "' succeeded but left " + tarballs.size() + " tarballs in " + destination + "."
-                        + logTail(log) + " " + DatasetUnavailableException.FIXTURE_HINT);
+                        + logTail(log) + " " + hint);
             }
             return tarballs.get(0);
         }

@@ -29,6 +29,9 @@ import java.util.List;
  *                       embeddingDim = the backbone's width), {@code adapter} (the features plus a
  *                       trained residual bottleneck that starts at zero; same width), or
  *                       {@code linear} (a trained linear map to embeddingDim)
+ * @param imageBackbone  a frozen pretrained image network ({@code ImageBackboneSpec} id) whose
+ *                       pooled features join the trained CNN's before the image projection; null
+ *                       for the CNN alone
  */
 public record ModelConfig(
         String name,
@@ -45,7 +48,8 @@ public record ModelConfig(
         int embeddingDim,
         boolean sharedLogitScale,
         String textBackbone,
-        String textHead) {
+        String textHead,
+        String imageBackbone) {
 
     public static final String DEFAULT_NAME = "vilstream-dual";
 
@@ -68,24 +72,29 @@ public record ModelConfig(
     /** The text heads a backbone model may have (see the record's documentation). */
     public static final List<String> TEXT_HEADS = List.of("none", "adapter", "linear");
 
+    /** Whether a frozen pretrained image network feeds the image projection beside the CNN. */
+    public boolean hasImageBackbone() {
+        return imageBackbone != null;
+    }
+
     /** Whether the text side is a frozen pretrained backbone rather than the hashed tower. */
     public boolean hasTextBackbone() {
         return textBackbone != null;
     }
 
     /**
-     * The default ({@code model.preset=default}): {@link #minilm} with the text side fully locked.
-     * It retrieves unseen concepts better than the hashed tower trained from scratch at the same
-     * budget (docs/BENCHMARKS.md, bench train).
+     * The default ({@code model.preset=default}): {@link #minilmMobilenet}, pretrained on both
+     * sides. It retrieves unseen concepts better than {@link #minilm} (the text side alone
+     * pretrained), which beat the hashed tower trained from scratch (docs/BENCHMARKS.md, bench train).
      */
     public static ModelConfig defaults() {
-        return minilm("none");
+        return minilmMobilenet();
     }
 
     /** The text tower trained from scratch: hashed char n-grams, one attention layer, d = 256. */
     public static ModelConfig hashed() {
         return new ModelConfig(DEFAULT_NAME, 64, List.of(32, 64, 128, 256), 1 << 15, 192, 12, 24, 3, 5, 1, 4, 256, false,
-                null, null);
+                null, null, null);
     }
 
     /**
@@ -94,28 +103,44 @@ public record ModelConfig(
      */
     public static ModelConfig minilm(String head) {
         return new ModelConfig(DEFAULT_NAME, 64, List.of(32, 64, 128, 256), 1 << 15, 192, 12, 24, 3, 5, 1, 4, 384, false,
-                "all-minilm-l6-v2", head);
+                "all-minilm-l6-v2", head, null);
+    }
+
+    /**
+     * {@link #minilm} with the locked text side, and on the image side the trained CNN beside
+     * the frozen MobileNetV2 features ({@code ImageBackboneSpec.MOBILENET_V2}): pretrained on
+     * both sides, as ERNIE-ViL 2.0 starts, with only the image side's CNN and projection learning.
+     */
+    public static ModelConfig minilmMobilenet() {
+        return minilm("none").withImageBackbone("mobilenet-v2");
     }
 
     /** A small configuration for fast unit tests. */
     public static ModelConfig tiny() {
-        return new ModelConfig(DEFAULT_NAME, 32, List.of(8, 16), 4096, 32, 8, 12, 3, 4, 1, 2, 32, false, null, null);
+        return new ModelConfig(DEFAULT_NAME, 32, List.of(8, 16), 4096, 32, 8, 12, 3, 4, 1, 2, 32, false, null, null, null);
     }
 
     /** The same architecture with another text side (for comparisons at equal image towers). */
     public ModelConfig withTextBackbone(String backbone, String head, int dim) {
         return new ModelConfig(name, imageSize, imageWidths, textBuckets, textDim, maxWords, maxFeaturesPerWord, ngramMin,
-                ngramMax, textLayers, textHeads, dim, sharedLogitScale, backbone, head);
+                ngramMax, textLayers, textHeads, dim, sharedLogitScale, backbone, head, imageBackbone);
     }
 
     /** The same architecture with other image stage widths. */
     public ModelConfig withImageWidths(List<Integer> widths) {
         return new ModelConfig(name, imageSize, widths, textBuckets, textDim, maxWords, maxFeaturesPerWord, ngramMin,
-                ngramMax, textLayers, textHeads, embeddingDim, sharedLogitScale, textBackbone, textHead);
+                ngramMax, textLayers, textHeads, embeddingDim, sharedLogitScale, textBackbone, textHead, imageBackbone);
+    }
+
+    /** The same architecture with (or, for null, without) a frozen pretrained image network. */
+    public ModelConfig withImageBackbone(String backbone) {
+        return new ModelConfig(name, imageSize, imageWidths, textBuckets, textDim, maxWords, maxFeaturesPerWord, ngramMin,
+                ngramMax, textLayers, textHeads, embeddingDim, sharedLogitScale, textBackbone, textHead, backbone);
     }
 
     /** The names {@link #preset} knows. */
-    public static final List<String> PRESETS = List.of("default", "hashed", "minilm", "minilm-adapter", "minilm-linear", "tiny");
+    public static final List<String> PRESETS = List.of("default", "hashed", "minilm", "minilm-adapter", "minilm-linear",
+            "minilm-mobilenet", "tiny");
 
     /** The named architectures services agree on through the {@code model.preset} key. */
     public static ModelConfig preset(String name) {
@@ -125,6 +150,7 @@ public record ModelConfig(
             case "minilm" -> minilm("none");
             case "minilm-adapter" -> minilm("adapter");
             case "minilm-linear" -> minilm("linear");
+            case "minilm-mobilenet" -> minilmMobilenet();
             case "tiny" -> tiny();
             default -> throw new IllegalArgumentException("unknown model preset '" + name + "' (one of " + PRESETS + ")");
         };

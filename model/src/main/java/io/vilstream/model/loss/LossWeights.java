@@ -42,15 +42,18 @@ public record LossWeights(Map<ViewPair, Float> pairs, float tagger, float softTa
         }
     }
 
-    /** Full multi-view: every pair at λ = 1, and the tagger trained jointly. */
+    /**
+     * Full multi-view: every pair at λ = 1 — (I, T), (I′, T) (the second rendition is a positive
+     * of the caption too), (I, T_tag), (I, I′), (T, T′) — and the tagger trained jointly.
+     */
     public static LossWeights multiView() {
-        return new LossWeights(Map.of(ViewPair.IMAGE_TEXT, 1f, ViewPair.IMAGE_TAGS, 1f,
+        return new LossWeights(Map.of(ViewPair.IMAGE_TEXT, 1f, ViewPair.IMAGE2_TEXT, 1f, ViewPair.IMAGE_TAGS, 1f,
                 ViewPair.IMAGE_IMAGE, 1f, ViewPair.TEXT_TEXT, 1f), 1f);
     }
 
     /** Multi-view without the object-tag view (the tagger still trains, for the tags topic). */
     public static LossWeights multiViewNoTags() {
-        return new LossWeights(Map.of(ViewPair.IMAGE_TEXT, 1f, ViewPair.IMAGE_IMAGE, 1f,
+        return new LossWeights(Map.of(ViewPair.IMAGE_TEXT, 1f, ViewPair.IMAGE2_TEXT, 1f, ViewPair.IMAGE_IMAGE, 1f,
                 ViewPair.TEXT_TEXT, 1f), 1f);
     }
 

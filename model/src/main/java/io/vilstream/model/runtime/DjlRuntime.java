@@ -79,6 +79,16 @@ public final class DjlRuntime {
         }
     }
 
+    /** Sets the calling thread's autograd mode; returns the mode it had (to restore it). */
+    public static boolean gradMode(boolean enabled) {
+        engine();
+        boolean was = JniUtils.isGradMode();
+        if (was != enabled) {
+            JniUtils.setGradMode(enabled);
+        }
+        return was;
+    }
+
     /**
      * Sets how many intra-op threads libtorch uses for the calling thread's operations, leaving
      * other threads as they are. For small models several workers with one thread each encode

@@ -18,6 +18,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import io.vilstream.model.backbone.BackboneSpec;
+import io.vilstream.model.backbone.ImageBackbone;
+import io.vilstream.model.backbone.ImageBackboneSpec;
 import io.vilstream.model.backbone.TextBackbone;
 import io.vilstream.model.checkpoint.CheckpointException;
 import io.vilstream.model.checkpoint.CheckpointFormat;
@@ -43,6 +45,7 @@ public final class DualEncoder implements AutoCloseable {
     private final TagVocabulary vocabulary;
     private final HashingTokenizer tokenizer;
     private final TextBackbone backbone;
+    private final ImageBackbone imageBackbone;
     private final NDManager manager;
     private final DualEncoderBlock block;
     private final long version;
@@ -55,6 +58,8 @@ public final class DualEncoder implements AutoCloseable {
         this.vocabulary = vocabulary;
         this.tokenizer = new HashingTokenizer(config);
         this.backbone = config.hasTextBackbone() ? TextBackbone.shared(BackboneSpec.byId(config.textBackbone())) : null;
+        this.imageBackbone = config.hasImageBackbone()
+                ? ImageBackbone.shared(ImageBackboneSpec.byId(config.imageBackbone())) : null;
         this.manager = DjlRuntime.engine().newBaseManager();
         this.block = new DualEncoderBlock(config, vocabulary.size(), scaleCount);
         this.version = version;
@@ -109,6 +114,7 @@ public final class DualEncoder implements AutoCloseable {
      * weights: refuse one that names other weights (or none) before building anything.
      */
     static void checkBackbone(CheckpointHeader h) throws CheckpointException {
+        checkImageBackbone(h);
         if (h.config() == null || !h.config().hasTextBackbone()) {
             return;
         }
@@ -124,6 +130,27 @@ public final class DualEncoder implements AutoCloseable {
                     + " was trained against text backbone "
                     + (h.backbone() == null ? "(unrecorded)" : h.backbone().describe())
                     + ", but this process has " + here.describe() + "; its text embeddings would be in another space");
+        }
+    }
+
+    /** The same rule for a frozen pretrained image network: exactly the weights it was trained beside. */
+    static void checkImageBackbone(CheckpointHeader h) throws CheckpointException {
+        if (h.config() == null || !h.config().hasImageBackbone()) {
+            return;
+        }
+        ImageBackboneSpec here;
+        try {
+            here = ImageBackboneSpec.byId(h.config().imageBackbone());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(CheckpointException.Reason.INCOMPATIBLE, "checkpoint v" + h.version()
+                    + " needs an image backbone this build does not have: " + e.getMessage(), e);
+        }
+        if (h.imageBackbone() == null || !here.sha256().equals(h.imageBackbone().sha256())
+                || !here.layers().equals(h.imageBackbone().layers()) || here.inputSize() != h.imageBackbone().inputSize()) {
+            throw new CheckpointException(CheckpointException.Reason.INCOMPATIBLE, "checkpoint v" + h.version()
+                    + " was trained beside image backbone "
+                    + (h.imageBackbone() == null ? "(unrecorded)" : h.imageBackbone().describe())
+                    + ", but this process has " + here.describe() + "; its image embeddings would be in another space");
         }
     }
 
@@ -150,7 +177,8 @@ public final class DualEncoder implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         CheckpointHeader header = new CheckpointHeader(config, vocabulary.tags(), block.scaleCount(), config.name(),
-                newVersion, newParent, step, System.currentTimeMillis(), backbone == null ? null : backbone.spec());
+                newVersion, newParent, step, System.currentTimeMillis(), backbone == null ? null : backbone.spec(),
+                imageBackbone == null ? null : imageBackbone.spec());
         return CheckpointFormat.write(header, params.toByteArray());
     }
 
@@ -162,7 +190,7 @@ public final class DualEncoder implements AutoCloseable {
         DjlRuntime.inferenceThread();
         try (NDManager m = manager.newSubManager()) {
             ParameterStore ps = new ParameterStore(m, false);
-            NDArray features = block.imageFeatures(ps, imageBatch(m, images), false);
+            NDArray features = block.imageFeatures(ps, imageBatch(m, images), imageBackboneBatch(m, images), false);
             return rows(block.imageEmbedding(ps, features, false));
         }
     }
@@ -187,7 +215,7 @@ public final class DualEncoder implements AutoCloseable {
         DjlRuntime.inferenceThread();
         try (NDManager m = manager.newSubManager()) {
             ParameterStore ps = new ParameterStore(m, false);
-            NDArray features = block.imageFeatures(ps, imageBatch(m, images), false);
+            NDArray features = block.imageFeatures(ps, imageBatch(m, images), imageBackboneBatch(m, images), false);
             float[][] emb = rows(block.imageEmbedding(ps, features, false));
             float[][] probs = rows(Activation.sigmoid(block.tagLogits(ps, features, false)));
             List<List<ScoredTag>> tags = new ArrayList<>(probs.length);
@@ -223,6 +251,29 @@ public final class DualEncoder implements AutoCloseable {
             out.add(new ScoredTag(vocabulary.tag(best), probs[best]));
         }
         return out;
+    }
+
+    /**
+     * The frozen image network's features of images as the tower takes them ({@code [3 × S × S]}
+     * in 0..1), {@code [B, F]}; null for a model without one. A trainer passes the clean
+     * renditions here (their features are cached), not the augmented views.
+     */
+    public NDArray imageBackboneBatch(NDManager m, List<float[]> images) {
+        if (imageBackbone == null) {
+            return null;
+        }
+        float[][] f = imageBackbone.features(images, config.imageSize());
+        int d = imageBackbone.dim();
+        float[] flat = new float[f.length * d];
+        for (int i = 0; i < f.length; i++) {
+            System.arraycopy(f[i], 0, flat, i * d, d);
+        }
+        return m.create(flat, new Shape(f.length, d));
+    }
+
+    /** The frozen pretrained image network this model reads, or null. */
+    public ImageBackbone imageBackbone() {
+        return imageBackbone;
     }
 
     /** {@code [B, 3, S, S]} with pixels mapped from 0..1 to -1..1. */

@@ -8,10 +8,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
 import io.vilstream.model.backbone.BackboneSpec;
+import io.vilstream.model.backbone.ImageBackboneSpec;
 import io.vilstream.model.config.ModelConfig;
 
 /**
@@ -44,6 +47,9 @@ public final class DualEncoderBlock extends AbstractBlock {
     private final int backboneDim;
     private final Linear tagHead;
     private final Parameter logitScales;
+    private final BatchNorm imageBackboneNorm;
+    private final Dropout imageBackboneDropout;
+    private final int imageBackboneDim;
 
     public DualEncoderBlock(ModelConfig config, int tagCount, int scaleCount) {
         super(VERSION);
@@ -65,6 +71,18 @@ public final class DualEncoderBlock extends AbstractBlock {
             this.textProjection = addChildBlock("textProjection", Linear.builder().setUnits(config.embeddingDim()).build());
             this.textHead = null;
         }
+        if (config.hasImageBackbone()) {
+            // the network itself is frozen and lives outside the block (ImageBackbone): its pooled
+            // features are standardised (batch norm) and, in training, dropped out, then join the CNN's
+            this.imageBackboneDim = ImageBackboneSpec.byId(config.imageBackbone()).dim();
+            this.imageBackboneNorm = addChildBlock("imageBackboneNorm", BatchNorm.builder().build());
+            this.imageBackboneDropout = addChildBlock("imageBackboneDropout",
+                    Dropout.builder().optRate(IMAGE_BACKBONE_DROPOUT).build());
+        } else {
+            this.imageBackboneDim = 0;
+            this.imageBackboneNorm = null;
+            this.imageBackboneDropout = null;
+        }
         this.tagHead = addChildBlock("tagger", Linear.builder().setUnits(this.tagCount).build());
         this.logitScales = addParameter(Parameter.builder()
                 .setName("logitScales")
@@ -82,9 +100,30 @@ public final class DualEncoderBlock extends AbstractBlock {
                 textInputShape(1));
     }
 
-    /** {@code [B, 3, S, S]} → {@code [B, C]}: what the projection and the tagger read. */
-    public NDArray imageFeatures(ParameterStore ps, NDArray images, boolean training) {
-        return imageTower.forward(ps, new NDList(images), training).singletonOrThrow();
+    /** Dropout on the frozen image network's features while training: they fit the train concepts fast. */
+    public static final float IMAGE_BACKBONE_DROPOUT = 0.2f;
+
+    /**
+     * {@code [B, 3, S, S]} (and, with an image backbone, its {@code [B, F]} features) →
+     * {@code [B, C]}: what the projection and the tagger read.
+     */
+    public NDArray imageFeatures(ParameterStore ps, NDArray images, NDArray backboneFeatures, boolean training) {
+        NDArray cnn = imageTower.forward(ps, new NDList(images), training).singletonOrThrow();
+        if (imageBackboneNorm == null) {
+            return cnn;
+        }
+        if (backboneFeatures == null) {
+            throw new IllegalArgumentException("model " + config.name() + " needs the features of image backbone "
+                    + config.imageBackbone());
+        }
+        NDArray b = imageBackboneNorm.forward(ps, new NDList(backboneFeatures), training).singletonOrThrow();
+        b = imageBackboneDropout.forward(ps, new NDList(b), training).singletonOrThrow();
+        return cnn.concat(b, 1);
+    }
+
+    /** Width of the frozen image network's features (0 without one). */
+    public int imageBackboneDim() {
+        return imageBackboneDim;
     }
 
     /** {@code [B, C]} → {@code [B, d]}, L2-normalised. */
@@ -135,7 +174,8 @@ public final class DualEncoderBlock extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray img = imageEmbedding(ps, imageFeatures(ps, inputs.get(0), training), training);
+        NDArray img = imageEmbedding(ps, imageFeatures(ps, inputs.get(0), inputs.size() > 2 ? inputs.get(2) : null,
+                training), training);
         NDArray txt = textEmbedding(ps, inputs.get(1), training);
         return new NDList(img, txt);
     }
@@ -151,6 +191,12 @@ public final class DualEncoderBlock extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         imageTower.initialize(manager, dataType, inputShapes[0]);
         Shape imgFeat = imageTower.getOutputShapes(new Shape[] {inputShapes[0]})[0];
+        if (imageBackboneNorm != null) {
+            Shape bb = new Shape(imgFeat.get(0), imageBackboneDim);
+            imageBackboneNorm.initialize(manager, dataType, bb);
+            imageBackboneDropout.initialize(manager, dataType, bb);
+            imgFeat = new Shape(imgFeat.get(0), imgFeat.get(1) + imageBackboneDim);
+        }
         imageProjection.initialize(manager, dataType, imgFeat);
         if (textHead != null) {
             textHead.initialize(manager, dataType, inputShapes[1]);

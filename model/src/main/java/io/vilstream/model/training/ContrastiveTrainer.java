@@ -175,7 +175,8 @@ public final class ContrastiveTrainer {
         try (NDManager sm = model.manager().newSubManager()) {
             ParameterStore ps = new ParameterStore(sm, false);
             try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-                NDArray features = block.imageFeatures(ps, model.imageBatch(sm, in.images()), true);
+                NDArray features = block.imageFeatures(ps, model.imageBatch(sm, in.images()),
+                        model.imageBackboneBatch(sm, in.sources()), true);
                 ViewEmbeddings ve = embed(ps, sm, in, features);
                 TaggerTargets tags = taggerTargets(sm, in.items());
                 NDArray tagLogits = tags == null ? null : block.tagLogits(ps, rows(features, 0, in.items().size()), true);
@@ -219,7 +220,8 @@ public final class ContrastiveTrainer {
      */
     private record StepInputs(List<TrainingItem> items, List<ItemViews> views, List<TrainingItem> negatives,
                               int tagged, boolean useI2, boolean useT2, boolean useTags,
-                              List<float[]> images, List<String> texts, List<String> negTagTexts, int banked) {
+                              List<float[]> images, List<float[]> sources, List<String> texts, List<String> negTagTexts,
+                              int banked) {
     }
 
     /** Adds the anchors' captions to the bank, dropping the least recently trained beyond its size. */
@@ -294,11 +296,21 @@ public final class ContrastiveTrainer {
         boolean useTags = needTags && tagged >= 2;
 
         List<float[]> images = new ArrayList<>();
-        sortedViews.forEach(v -> images.add(v.image()));
+        List<float[]> sources = new ArrayList<>(); // the renditions the views came from, for a frozen image backbone
+        sortedViews.forEach(v -> {
+            images.add(v.image());
+            sources.add(v.source());
+        });
         if (useI2) {
-            sortedViews.forEach(v -> images.add(v.image2()));
+            sortedViews.forEach(v -> {
+                images.add(v.image2());
+                sources.add(v.source2());
+            });
         }
-        negatives.forEach(it -> images.add(it.primaryImage()));
+        negatives.forEach(it -> {
+            images.add(it.primaryImage());
+            sources.add(it.primaryImage());
+        });
 
         List<String> texts = new ArrayList<>();
         sortedViews.forEach(v -> texts.add(v.text()));
@@ -321,8 +333,8 @@ public final class ContrastiveTrainer {
         }
         List<String> banked = bankedCaptions(sortedItems, negatives);
         texts.addAll(banked);
-        return new StepInputs(sortedItems, sortedViews, negatives, tagged, useI2, useT2, useTags, images, texts, negTagTexts,
-                banked.size());
+        return new StepInputs(sortedItems, sortedViews, negatives, tagged, useI2, useT2, useTags, images, sources, texts,
+                negTagTexts, banked.size());
     }
 
     /** Runs the text side and slices both towers' outputs into the loss's views. */

@@ -68,7 +68,7 @@ public final class ViewSampler {
         List<String> tags = item.tags().isEmpty() ? generatedTags : item.tags();
         String tagText = tags == null || tags.isEmpty() ? null
                 : joinShuffled(tags, settings.maxTags(), tags == generatedTags ? rng : phraseRandom(item, 2, rng));
-        return new ItemViews(image, image2, text, text2, tagText);
+        return new ItemViews(image, image2, text, text2, tagText, imgs.get(first), imgs.get(second));
     }
 
     /**

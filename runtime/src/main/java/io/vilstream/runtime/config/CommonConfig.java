@@ -25,7 +25,7 @@ public final class CommonConfig {
     public static final String MODEL_PRESET = "model.preset";
     /** The names ModelConfig.preset resolves (model module; a test there keeps the two lists equal). */
     public static final java.util.List<String> MODEL_PRESETS =
-            java.util.List.of("default", "hashed", "minilm", "minilm-adapter", "minilm-linear", "tiny");
+            java.util.List.of("default", "hashed", "minilm", "minilm-adapter", "minilm-linear", "minilm-mobilenet", "tiny");
     public static final String METRICS_HOST = "metrics.host";
     public static final String METRICS_PORT = "metrics.port";
 
@@ -59,9 +59,10 @@ public final class CommonConfig {
                         "The model lineage (key of its versions on the model topics).")
                 .define(MODEL_PRESET, Type.STRING, "default", ConfigDef.ValidString.in(MODEL_PRESETS.toArray(String[]::new)),
                         Importance.MEDIUM, "Architecture of version 0, which every service rebuilds until a version is published "
-                                + "(later versions carry theirs in the checkpoint): default (= minilm), minilm (frozen all-MiniLM-L6-v2 "
-                                + "text side, LiT), minilm-adapter, minilm-linear, hashed (text tower trained from scratch), or tiny "
-                                + "(tests); keep it equal everywhere.")
+                                + "(later versions carry theirs in the checkpoint): default (= minilm-mobilenet), minilm-mobilenet "
+                                + "(frozen all-MiniLM-L6-v2 text side, and frozen MobileNetV2 features beside the trained image CNN), "
+                                + "minilm (the text side alone pretrained, LiT), minilm-adapter, minilm-linear, hashed (text tower "
+                                + "trained from scratch), or tiny (tests); keep it equal everywhere.")
                 .define(MODEL_SEED, Type.LONG, 42L, Importance.LOW,
                         "Seed of version 0: every service rebuilds the same initial model from it; keep it equal everywhere.")
                 .define(METRICS_HOST, Type.STRING, "127.0.0.1", Importance.LOW,
