@@ -154,7 +154,8 @@ public final class TextBackbone implements AutoCloseable {
         }
     }
 
-    private static String sha256(InputStream in) throws IOException {
+    /** Hex sha256 of a stream (ImageBackbone checks its weights with it too). */
+    static String sha256(InputStream in) throws IOException {
         MessageDigest md = digest();
         byte[] buf = new byte[1 << 16];
         for (int n; (n = in.read(buf)) > 0; ) {
