@@ -34,8 +34,15 @@ public final class OfflineTraining {
     public record Progress(StepResult step, RetrievalMetrics eval, double elapsedSeconds) {
     }
 
-    /** What the run did. */
-    public record Outcome(long steps, double seconds, double itemsPerSecond, StepResult last) {
+    /**
+     * What the run did.
+     *
+     * @param bestStep  with {@code keepBest}, the step whose weights the model holds at the end
+     *                  (the last step when no earlier evaluation scored higher); -1 without
+     * @param bestScore that step's mean recall on the evaluation items (NaN without)
+     */
+    public record Outcome(long steps, double seconds, double itemsPerSecond, StepResult last, long bestStep,
+                          double bestScore) {
     }
 
     /**
@@ -48,6 +55,23 @@ public final class OfflineTraining {
     public static Outcome run(ContrastiveTrainer trainer, List<TrainingItem> train, Budget budget,
                               List<TrainingItem> evalItems, int evalEverySteps, int logEvery,
                               Consumer<Progress> listener) {
+        return run(trainer, train, budget, evalItems, evalEverySteps, logEvery, false, listener);
+    }
+
+    /**
+     * As {@link #run(ContrastiveTrainer, List, Budget, List, int, int, Consumer)}; with
+     * {@code keepBest}, the model ends with the serving weights of the evaluation (every
+     * {@code evalEverySteps} and once at the end) that scored the highest mean recall on
+     * {@code evalItems}: early stopping on the validation split, the offline twin of the online
+     * trainer's gate. A small training set is fitted long before a time budget ends, and its
+     * validation recall peaks and then falls (docs/BENCHMARKS.md).
+     */
+    public static Outcome run(ContrastiveTrainer trainer, List<TrainingItem> train, Budget budget,
+                              List<TrainingItem> evalItems, int evalEverySteps, int logEvery, boolean keepBest,
+                              Consumer<Progress> listener) {
+        if (keepBest && (evalItems == null || evalItems.isEmpty() || evalEverySteps <= 0)) {
+            throw new IllegalArgumentException("keepBest needs evaluation items and evalEverySteps > 0");
+        }
         int batch = Math.min(trainer.config().batchSize(), train.size());
         if (batch < 2) {
             throw new IllegalArgumentException("need at least 2 training items, got " + train.size());
@@ -61,6 +85,9 @@ public final class OfflineTraining {
         DualEncoder model = trainer.model();
         long windowStart = start;
         long windowSteps = 0;
+        WeightSnapshot best = null;
+        long bestStep = -1;
+        double bestScore = Double.NaN;
         while (!budget.exhausted(steps, System.nanoTime() - start)) {
             if (pos + batch > pool.size()) {
                 java.util.Collections.shuffle(pool, shuffle);
@@ -81,13 +108,27 @@ public final class OfflineTraining {
             boolean evalNow = evalItems != null && evalEverySteps > 0 && steps % evalEverySteps == 0;
             if (evalNow) {
                 RetrievalMetrics m = trainer.withServingWeights(() -> RetrievalEvaluator.evaluate(model, evalItems));
+                if (keepBest && !(m.meanRecall() <= bestScore)) {
+                    best = trainer.withServingWeights(() -> WeightSnapshot.of(model.block()));
+                    bestStep = steps;
+                    bestScore = m.meanRecall();
+                }
                 listener.accept(new Progress(last, m, elapsed));
             } else if (logEvery > 0 && steps % logEvery == 0) {
                 listener.accept(new Progress(last, null, elapsed));
             }
         }
         trainer.finish();
+        if (keepBest && bestStep != steps) {
+            double end = RetrievalEvaluator.evaluate(model, evalItems).meanRecall();
+            if (best != null && end < bestScore) {
+                best.restore();
+            } else {
+                bestStep = steps;
+                bestScore = end;
+            }
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Outcome(steps, seconds, steps * (double) batch / Math.max(seconds, 1e-9), last);
+        return new Outcome(steps, seconds, steps * (double) batch / Math.max(seconds, 1e-9), last, bestStep, bestScore);
     }
 }

@@ -27,7 +27,7 @@ public enum GateMetric {
 
     public double score(RetrievalMetrics m) {
         return switch (this) {
-            case MEAN_RECALL -> (m.i2t().r1() + m.i2t().r5() + m.i2t().r10() + m.t2i().r1() + m.t2i().r5() + m.t2i().r10()) / 6;
+            case MEAN_RECALL -> m.meanRecall();
             case R10 -> (m.i2t().r10() + m.t2i().r10()) / 2;
             case R1 -> (m.i2t().r1() + m.t2i().r1()) / 2;
         };
