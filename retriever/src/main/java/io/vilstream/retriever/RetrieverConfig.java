@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.vilstream.model.eval.HubnessCorrection;
 import io.vilstream.runtime.config.CommonConfig;
 import io.vilstream.runtime.http.ServerLimits;
 import io.vilstream.runtime.kafka.KafkaSettings;
@@ -40,6 +41,8 @@ public final class RetrieverConfig extends AbstractConfig {
     public static final String ROLLBACK_IMMEDIATE = "retriever.rollback.immediate";
     public static final String SEARCH_DEFAULT_K = "retriever.search.default.k";
     public static final String SEARCH_MAX_K = "retriever.search.max.k";
+    public static final String HUBNESS_K = "retriever.hubness.k";
+    public static final String HUBNESS_WEIGHT = "retriever.hubness.weight";
     public static final String SEARCH_MAX_TEXT_CHARS = "retriever.search.max.text.chars";
     public static final String UPLOAD_MAX_BYTES = "retriever.upload.max.bytes";
     public static final String UPLOAD_MAX_PIXELS = "retriever.upload.max.pixels";
@@ -98,6 +101,13 @@ public final class RetrieverConfig extends AbstractConfig {
                         "Results per query when the request gives no k.")
                 .define(SEARCH_MAX_K, Type.INT, 100, Range.between(1, 10_000), Importance.LOW,
                         "Largest k a request may ask for; above it is a 400.")
+                .define(HUBNESS_K, Type.INT, HubnessCorrection.DEFAULT.k(), Range.between(0, 1_000), Importance.LOW,
+                        "Neighbours averaged into a result's hubness (its mean similarity to its k nearest items "
+                                + "of the other modality); results are ranked by cosine less "
+                                + HUBNESS_WEIGHT + " times it, as `bench train` and the gate measure them. 0 ranks "
+                                + "by cosine alone.")
+                .define(HUBNESS_WEIGHT, Type.DOUBLE, (double) HubnessCorrection.DEFAULT.weight(), Range.between(0.0, 1.0),
+                        Importance.LOW, "Share of a result's hubness subtracted from its cosine (0 ranks by cosine alone).")
                 .define(SEARCH_MAX_TEXT_CHARS, Type.INT, 512, Range.between(1, 1_000_000), Importance.LOW,
                         "Longest text query in characters; above it is a 400.")
                 .define(UPLOAD_MAX_BYTES, Type.INT, 1 << 20, Range.between(1, 64 << 20), Importance.LOW,
@@ -171,6 +181,11 @@ public final class RetrieverConfig extends AbstractConfig {
         return new ServerLimits(getInt(HTTP_CONNECTION_THREADS), getInt(HTTP_THREADS), getInt(HTTP_QUEUE),
                 Duration.ofMillis(getLong(HTTP_HEADER_TIMEOUT_MS)), Duration.ofMillis(getLong(HTTP_BODY_TIMEOUT_MS)),
                 Duration.ofMillis(getLong(HTTP_RESPONSE_TIMEOUT_MS)));
+    }
+
+    /** How searches are ranked ({@link #HUBNESS_K}, {@link #HUBNESS_WEIGHT}). */
+    public HubnessCorrection ranking() {
+        return new HubnessCorrection(getInt(HUBNESS_K), getDouble(HUBNESS_WEIGHT).floatValue());
     }
 
     public IndexType indexType() {

@@ -77,7 +77,7 @@ public final class RetrieverService implements AutoCloseable {
         this.registry = Metrics.newRegistry("retriever");
         this.versions = new VersionedIndexes(config.modelName(), galleries(config), config.getInt(RetrieverConfig.VERSIONS_MAX),
                 new ServingPolicy(config.getBoolean(RetrieverConfig.ROLLBACK_IMMEDIATE)), encoders,
-                new ImageDecoder.Limits(limits.maxUploadBytes(), limits.maxPixels()), Clock.systemUTC());
+                new ImageDecoder.Limits(limits.maxUploadBytes(), limits.maxPixels()), Clock.systemUTC(), config.ranking());
         this.catalog = new ContentCatalog(config.getInt(RetrieverConfig.CATALOG_MAX_ITEMS),
                 config.getLong(RetrieverConfig.CATALOG_MAX_BYTES), config.getInt(RetrieverConfig.CATALOG_MAX_IMAGE_BYTES));
         RetrieverMetrics metrics = new RetrieverMetrics(registry, versions, catalog);

@@ -12,7 +12,8 @@ import io.vilstream.model.views.TrainingItem;
 
 /**
  * Recall@K in both directions (docs/LEARNING.md "Evaluation"): each item's primary image and primary
- * caption (its name) are its pair; the gallery is the evaluated items themselves. Ranks are
+ * caption (its name) are its pair; the gallery is the evaluated items themselves, ranked as the
+ * retriever ranks them ({@link HubnessCorrection}). Ranks are
  * pessimistic on ties (a candidate scoring equal to the right answer counts as ahead), so a
  * collapsed model cannot look good.
  */
@@ -23,14 +24,27 @@ public final class RetrievalEvaluator {
     private RetrievalEvaluator() {
     }
 
+    /** Recall with the default ranking, {@link HubnessCorrection#DEFAULT}: what the retriever serves. */
     public static RetrievalMetrics evaluate(DualEncoder model, List<TrainingItem> items) {
-        float[][] img = encodeImages(model, items);
-        float[][] txt = encodeTexts(model, items);
-        return fromEmbeddings(img, txt);
+        return evaluate(model, items, HubnessCorrection.DEFAULT);
     }
 
-    /** Recall from row-aligned embeddings (row i of both belongs to item i). */
+    public static RetrievalMetrics evaluate(DualEncoder model, List<TrainingItem> items, HubnessCorrection ranking) {
+        float[][] img = encodeImages(model, items);
+        float[][] txt = encodeTexts(model, items);
+        return fromEmbeddings(img, txt, ranking);
+    }
+
+    /** Recall from row-aligned embeddings (row i of both belongs to item i), default ranking. */
     public static RetrievalMetrics fromEmbeddings(float[][] img, float[][] txt) {
+        return fromEmbeddings(img, txt, HubnessCorrection.DEFAULT);
+    }
+
+    /**
+     * Recall from row-aligned embeddings, ranked by cosine less each candidate's hubness against
+     * the other half of the same items ({@link HubnessCorrection}).
+     */
+    public static RetrievalMetrics fromEmbeddings(float[][] img, float[][] txt, HubnessCorrection ranking) {
         int n = img.length;
         float[][] sim = new float[n][n];
         for (int i = 0; i < n; i++) {
@@ -38,9 +52,14 @@ public final class RetrievalEvaluator {
                 sim[i][j] = dot(img[i], txt[j]);
             }
         }
+        // a caption's hubness against the images ranks captions for an image query, and the other way round
+        float[] captionPenalty = ranking.columnPenalties(sim);
+        float[] imagePenalty = ranking.rowPenalties(sim);
         int[] i2t = new int[n];
         int[] t2i = new int[n];
         for (int q = 0; q < n; q++) {
+            float rightCaption = sim[q][q] - captionPenalty[q];
+            float rightImage = sim[q][q] - imagePenalty[q];
             int ri = 0;
             int rt = 0;
             for (int c = 0; c < n; c++) {
@@ -48,10 +67,10 @@ public final class RetrievalEvaluator {
                     continue;
                 }
                 // "not below" rather than ">=": a NaN score (diverged model) counts against it
-                if (!(sim[q][c] < sim[q][q])) {
+                if (!(sim[q][c] - captionPenalty[c] < rightCaption)) {
                     ri++;
                 }
-                if (!(sim[c][q] < sim[q][q])) {
+                if (!(sim[c][q] - imagePenalty[c] < rightImage)) {
                     rt++;
                 }
             }

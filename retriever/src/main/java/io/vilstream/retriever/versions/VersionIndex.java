@@ -1,10 +1,14 @@
 package io.vilstream.retriever.versions;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
+import io.vilstream.model.eval.HubnessCorrection;
 import io.vilstream.retriever.index.ScoredId;
 import io.vilstream.retriever.index.VectorIndex;
 import io.vilstream.schemas.avro.Modality;
@@ -15,6 +19,14 @@ import io.vilstream.schemas.avro.Modality;
  * the galleries only when both its image and its text embedding of this version have arrived;
  * until then its first half waits here. Written by one ingesting thread; searched and measured
  * by any thread.
+ *
+ * <p>Searches rank as the evaluator does ({@link HubnessCorrection}): the nearest candidates by
+ * cosine are re-scored by cosine less a share of their hubness, measured against the other
+ * gallery (an image's against the captions, a caption's against the images). A candidate's
+ * hubness is computed when a search first needs it and reused until the other gallery has
+ * changed by more than {@link #STALE_FRACTION} of its size (at least {@link #STALE_MIN_WRITES}
+ * writes): a few new items barely move a mean over the k nearest, and a search must not pay a
+ * neighbour search per candidate every time.
  */
 public final class VersionIndex implements AutoCloseable {
 
@@ -25,12 +37,37 @@ public final class VersionIndex implements AutoCloseable {
     private final Map<String, float[]> pendingImages = new ConcurrentHashMap<>();
     private final Map<String, float[]> pendingTexts = new ConcurrentHashMap<>();
     private final Set<String> complete = ConcurrentHashMap.newKeySet();
+    private final HubnessCorrection ranking;
+    private final Gallery imageSide = new Gallery();
+    private final Gallery textSide = new Gallery();
+
+    /** Cached hubness is recomputed after the other gallery changed by this share of its size... */
+    static final double STALE_FRACTION = 0.05;
+    /** ...or by this many writes, whichever is more. */
+    static final int STALE_MIN_WRITES = 16;
+    /** Candidates re-scored per search: at least this many more than asked for. */
+    static final int RERANK_EXTRA = 50;
+
+    /** One side's vectors (to measure their hubness), cached hubness and write count. */
+    private static final class Gallery {
+        final Map<String, float[]> vectors = new ConcurrentHashMap<>();
+        final Map<String, Hubness> hubness = new ConcurrentHashMap<>();
+        final AtomicLong writes = new AtomicLong();
+    }
+
+    private record Hubness(float penalty, long bankWrites) {
+    }
 
     public VersionIndex(long version, int dimension, VectorIndex images, VectorIndex texts) {
+        this(version, dimension, images, texts, HubnessCorrection.DEFAULT);
+    }
+
+    public VersionIndex(long version, int dimension, VectorIndex images, VectorIndex texts, HubnessCorrection ranking) {
         this.version = version;
         this.dimension = dimension;
         this.images = images;
         this.texts = texts;
+        this.ranking = ranking;
     }
 
     public long version() {
@@ -50,6 +87,7 @@ public final class VersionIndex implements AutoCloseable {
         boolean image = modality == Modality.IMAGE;
         if (complete.contains(id)) {
             (image ? images : texts).upsert(id, vector);
+            written(image ? imageSide : textSide, id, vector);
             return false;
         }
         (image ? pendingImages : pendingTexts).put(id, vector);
@@ -59,6 +97,8 @@ public final class VersionIndex implements AutoCloseable {
         }
         images.upsert(id, image ? vector : other);
         texts.upsert(id, image ? other : vector);
+        written(imageSide, id, image ? vector : other);
+        written(textSide, id, image ? other : vector);
         pendingImages.remove(id);
         pendingTexts.remove(id);
         complete.add(id);
@@ -72,6 +112,24 @@ public final class VersionIndex implements AutoCloseable {
         if (complete.remove(id)) {
             images.remove(id);
             texts.remove(id);
+            forget(imageSide, id);
+            forget(textSide, id);
+        }
+    }
+
+    private void written(Gallery side, String id, float[] vector) {
+        if (ranking.enabled()) {
+            side.vectors.put(id, vector);
+            side.hubness.remove(id);
+            side.writes.incrementAndGet();
+        }
+    }
+
+    private void forget(Gallery side, String id) {
+        if (ranking.enabled()) {
+            side.vectors.remove(id);
+            side.hubness.remove(id);
+            side.writes.incrementAndGet();
         }
     }
 
@@ -83,12 +141,53 @@ public final class VersionIndex implements AutoCloseable {
 
     /** Text query → images. */
     public List<ScoredId> searchImages(float[] query, int k) {
-        return images.search(query, k);
+        return search(query, k, images, imageSide, texts, textSide);
     }
 
     /** Image query → texts (items by their caption). */
     public List<ScoredId> searchTexts(float[] query, int k) {
-        return texts.search(query, k);
+        return search(query, k, texts, textSide, images, imageSide);
+    }
+
+    /** How rankings are scored. */
+    public HubnessCorrection ranking() {
+        return ranking;
+    }
+
+    private List<ScoredId> search(float[] query, int k, VectorIndex gallery, Gallery side, VectorIndex bank,
+                                  Gallery bankSide) {
+        if (!ranking.enabled()) {
+            return gallery.search(query, k);
+        }
+        List<ScoredId> candidates = gallery.search(query, k + Math.max(k, RERANK_EXTRA));
+        List<ScoredId> rescored = new ArrayList<>(candidates.size());
+        for (ScoredId c : candidates) {
+            rescored.add(new ScoredId(c.id(), c.score() - hubness(c.id(), side, bank, bankSide)));
+        }
+        rescored.sort(Comparator.comparingDouble(ScoredId::score).reversed());
+        return rescored.size() > k ? List.copyOf(rescored.subList(0, k)) : rescored;
+    }
+
+    /** An item's hubness against the other gallery, from the cache while it is fresh enough. */
+    private float hubness(String id, Gallery side, VectorIndex bank, Gallery bankSide) {
+        long bankWrites = bankSide.writes.get();
+        Hubness cached = side.hubness.get(id);
+        long tolerance = Math.max(STALE_MIN_WRITES, (long) (STALE_FRACTION * bank.size()));
+        if (cached != null && bankWrites - cached.bankWrites() <= tolerance) {
+            return cached.penalty();
+        }
+        float[] vector = side.vectors.get(id);
+        if (vector == null) {
+            return 0f; // removed since the search found it: its score stays as found
+        }
+        List<ScoredId> near = bank.search(vector, ranking.k());
+        float[] sims = new float[near.size()];
+        for (int i = 0; i < sims.length; i++) {
+            sims[i] = near.get(i).score();
+        }
+        float penalty = ranking.penalty(sims);
+        side.hubness.put(id, new Hubness(penalty, bankWrites));
+        return penalty;
     }
 
     /** Items with both halves: the ones searches can return. */

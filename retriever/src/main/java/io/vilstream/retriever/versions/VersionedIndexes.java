@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.function.LongConsumer;
 
+import io.vilstream.model.eval.HubnessCorrection;
 import io.vilstream.model.image.ImageDecoder;
 import io.vilstream.model.towers.DualEncoder;
 import io.vilstream.retriever.index.VectorIndex;
@@ -55,6 +56,7 @@ public final class VersionedIndexes {
     private final EncoderSource encoders;
     private final ImageDecoder.Limits uploadLimits;
     private final Clock clock;
+    private final HubnessCorrection ranking;
 
     private final NavigableMap<Long, VersionIndex> held = new ConcurrentSkipListMap<>();
     private final Map<Long, QueryEncoder> towers = new ConcurrentHashMap<>();
@@ -92,6 +94,13 @@ public final class VersionedIndexes {
      */
     public VersionedIndexes(String model, IntFunction<VectorIndex> indexes, int maxVersions, ServingPolicy policy,
                             EncoderSource encoders, ImageDecoder.Limits uploadLimits, Clock clock) {
+        this(model, indexes, maxVersions, policy, encoders, uploadLimits, clock, HubnessCorrection.DEFAULT);
+    }
+
+    /** @param ranking how every version's searches are scored ({@link VersionIndex}) */
+    public VersionedIndexes(String model, IntFunction<VectorIndex> indexes, int maxVersions, ServingPolicy policy,
+                            EncoderSource encoders, ImageDecoder.Limits uploadLimits, Clock clock,
+                            HubnessCorrection ranking) {
         if (maxVersions < 2) {
             throw new IllegalArgumentException("at least 2 versions must be held (served and next)");
         }
@@ -102,6 +111,7 @@ public final class VersionedIndexes {
         this.encoders = encoders;
         this.uploadLimits = uploadLimits;
         this.clock = clock;
+        this.ranking = ranking;
     }
 
     public void onRewindNeeded(LongConsumer rewind) {
@@ -175,7 +185,7 @@ public final class VersionedIndexes {
             }
             drop(victim);
         }
-        VersionIndex index = new VersionIndex(v, dimension, indexes.apply(dimension), indexes.apply(dimension));
+        VersionIndex index = new VersionIndex(v, dimension, indexes.apply(dimension), indexes.apply(dimension), ranking);
         held.put(v, index);
         dropped.remove(v);
         log.info("building the index of version {} ({}-d)", v, dimension);

@@ -73,8 +73,9 @@ class VersionSwitchTest {
     }
 
     static RetrieverConfig config() {
+        // ranked by cosine alone, so a hit's score identifies the version whose vectors produced it
         return new RetrieverConfig(Map.of("bootstrap.servers", CLUSTER.bootstrapServers(),
-                "schema.registry.url", CLUSTER.registryUrl(), "metrics.port", "0"));
+                "schema.registry.url", CLUSTER.registryUrl(), "metrics.port", "0", RetrieverConfig.HUBNESS_K, "0"));
     }
 
     @Test
