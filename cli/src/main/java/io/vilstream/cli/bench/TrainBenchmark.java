@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import io.vilstream.model.config.ModelConfig;
+import io.vilstream.model.eval.HubnessCorrection;
 import io.vilstream.model.eval.Recall;
 import io.vilstream.model.eval.RetrievalEvaluator;
 import io.vilstream.model.eval.RetrievalMetrics;
@@ -85,12 +86,17 @@ public final class TrainBenchmark {
         c.put("no_image_backbone", new Variant("no_image_backbone", m -> m.withImageBackbone(null), t -> t));
         c.put("no_second_rendition_text", Variant.weights("no_second_rendition_text",
                 LossWeights.multiView().with(ViewPair.IMAGE2_TEXT, 0f)));
+        c.put("weight_decay_03", new Variant("weight_decay_03", m -> m, t -> t.withWeightDecay(0.3f)));
+        c.put("averaged", new Variant("averaged", m -> m, t -> t.withAveraging(0.995f)));
+        c.put("half_lr", new Variant("half_lr", m -> m, t -> t.withSchedule(new io.vilstream.model.training.LearningRateSchedule(
+                t.schedule().peak() / 2, t.schedule().min(), t.schedule().warmupSteps(), t.schedule().totalSteps()))));
         return Map.copyOf(c);
     }
 
     /** One run's outcome; the held-out figures are null without a held-out vendor. */
     public record Run(String variant, long seed, RetrievalMetrics test, RetrievalMetrics val, TaggerMetrics tagger, long steps,
-                      double seconds, RetrievalMetrics heldOutTrainNames, RetrievalMetrics heldOutTestNames) {
+                      double seconds, long keptStep, RetrievalMetrics testCosine, RetrievalMetrics heldOutTrainNames,
+                      RetrievalMetrics heldOutTestNames) {
     }
 
     private final EmojiTrainingData data;
@@ -99,6 +105,7 @@ public final class TrainBenchmark {
     private final int batchSize;
     private final PrintStream out;
     private boolean textAugmentation = true;
+    private boolean keepBest = true;
     private EmojiTrainingData.HeldOut heldOut;
 
     public TrainBenchmark(EmojiTrainingData data, ModelConfig modelConfig, Budget budget, int batchSize, PrintStream out) {
@@ -114,6 +121,19 @@ public final class TrainBenchmark {
         this.textAugmentation = on;
         return this;
     }
+
+    /**
+     * Whether each run ends with the weights of its best evaluation on the validation split (on by
+     * default: early stopping, as the online trainer's gate keeps the best version; off to measure
+     * the last step's weights).
+     */
+    public TrainBenchmark keepBest(boolean on) {
+        this.keepBest = on;
+        return this;
+    }
+
+    /** Validation split evaluated this often (steps), and at the end: the points early stopping chooses from. */
+    static final int EVAL_EVERY = 250;
 
     /** Trains without one vendor's drawings and reports retrieval with them (null: the usual protocol). */
     public TrainBenchmark holdOut(io.vilstream.datasets.item.Vendor vendor) {
@@ -138,8 +158,7 @@ public final class TrainBenchmark {
                 config = config.withViews(config.views().withoutTextAugmentation());
             }
             ContrastiveTrainer trainer = new ContrastiveTrainer(model, config);
-            int evalEvery = 500;
-            OfflineTraining.Outcome o = OfflineTraining.run(trainer, train, budget, data.val(), evalEvery, 100, p -> {
+            OfflineTraining.Outcome o = OfflineTraining.run(trainer, train, budget, data.val(), EVAL_EVERY, 100, keepBest, p -> {
                 if (p.eval() != null) {
                     out.printf("  [%s seed %d] %5.0fs step %5d loss %.3f  val R@10 i2t %.3f t2i %.3f%n", variant.name(), seed,
                             p.elapsedSeconds(), p.step().step(), p.step().loss(), p.eval().i2t().r10(), p.eval().t2i().r10());
@@ -148,7 +167,15 @@ public final class TrainBenchmark {
                             p.elapsedSeconds(), p.step().step(), p.step().loss());
                 }
             });
-            RetrievalMetrics test = RetrievalEvaluator.evaluate(model, data.test());
+            if (keepBest) {
+                out.printf("  [%s seed %d] kept the weights of step %d of %d (validation mean recall %.3f)%n", variant.name(),
+                        seed, o.bestStep(), o.steps(), o.bestScore());
+            }
+            float[][] testImages = RetrievalEvaluator.encodeImages(model, data.test());
+            float[][] testTexts = RetrievalEvaluator.encodeTexts(model, data.test());
+            RetrievalMetrics test = RetrievalEvaluator.fromEmbeddings(testImages, testTexts);
+            // the same embeddings ranked by cosine alone: what the hubness correction adds, in the same run
+            RetrievalMetrics testCosine = RetrievalEvaluator.fromEmbeddings(testImages, testTexts, HubnessCorrection.NONE);
             RetrievalMetrics val = RetrievalEvaluator.evaluate(model, data.val());
             TaggerMetrics tagger = RetrievalEvaluator.tagger(model, data.test());
             RetrievalMetrics hoTrain = null;
@@ -160,6 +187,9 @@ public final class TrainBenchmark {
             out.printf("  [%s seed %d] done: %d steps in %.0f s (%.0f items/s); test R@1 i2t %.3f t2i %.3f, R@10 i2t %.3f t2i %.3f%n",
                     variant.name(), seed, o.steps(), o.seconds(), o.itemsPerSecond(), test.i2t().r1(), test.t2i().r1(),
                     test.i2t().r10(), test.t2i().r10());
+            out.printf("  [%s seed %d] ranked by cosine alone: test R@1 i2t %.3f t2i %.3f, R@10 i2t %.3f t2i %.3f%n",
+                    variant.name(), seed, testCosine.i2t().r1(), testCosine.t2i().r1(), testCosine.i2t().r10(),
+                    testCosine.t2i().r10());
             if (heldOut != null) {
                 out.printf("  [%s seed %d] held-out %s drawings: i2t R@1 %.3f over %d train names, %.3f over %d test names%n",
                         variant.name(), seed, heldOut.vendor(), hoTrain.i2t().r1(), hoTrain.queries(), hoTest.i2t().r1(),
@@ -170,7 +200,8 @@ public final class TrainBenchmark {
                 out.printf("  [%s seed %d] text cache: %d texts, %d hits, %d misses%n", variant.name(), seed, cache.size(),
                         cache.hits(), cache.misses());
             }
-            return new Run(variant.name(), seed, test, val, tagger, o.steps(), o.seconds(), hoTrain, hoTest);
+            return new Run(variant.name(), seed, test, val, tagger, o.steps(), o.seconds(), o.bestStep(), testCosine, hoTrain,
+                    hoTest);
         }
     }
 
@@ -186,6 +217,7 @@ public final class TrainBenchmark {
         }
         budgetJson.put("batch_size", batchSize);
         budgetJson.put("text_augmentation", textAugmentation);
+        budgetJson.put("keep_best_validation", keepBest);
         budgetJson.put("dataset", data.source().id());
         budgetJson.put("train_items", data.train().size());
         budgetJson.put("test_items", data.test().size());
@@ -227,6 +259,9 @@ public final class TrainBenchmark {
             test.put("i2t", recallJson(Recall.mean(runs.stream().map(r -> r.test().i2t()).toList())));
             test.put("t2i", recallJson(Recall.mean(runs.stream().map(r -> r.test().t2i()).toList())));
             j.put("test", test);
+            j.put("test_cosine_ranking", Map.of(
+                    "i2t", recallJson(Recall.mean(runs.stream().map(r -> r.testCosine().i2t()).toList())),
+                    "t2i", recallJson(Recall.mean(runs.stream().map(r -> r.testCosine().t2i()).toList()))));
             // the validation split decides between variants (the test split only reports)
             j.put("val", Map.of(
                     "i2t", recallJson(Recall.mean(runs.stream().map(r -> r.val().i2t()).toList())),
@@ -250,7 +285,7 @@ public final class TrainBenchmark {
             j.put("steps", Math.round(stat(Run::steps).mean()));
             List<Map<String, Object>> each = new ArrayList<>();
             for (Run r : runs) {
-                each.add(Map.of("seed", r.seed(), "steps", r.steps(),
+                each.add(Map.of("seed", r.seed(), "steps", r.steps(), "kept_step", r.keptStep(),
                         "i2t", recallJson(r.test().i2t()), "t2i", recallJson(r.test().t2i()),
                         "val", Map.of("i2t", recallJson(r.val().i2t()), "t2i", recallJson(r.val().t2i()))));
             }
@@ -293,6 +328,13 @@ public final class TrainBenchmark {
                     r.stat(x -> x.test().i2t().r1()).text(), r.stat(x -> x.test().i2t().r10()).text(),
                     r.stat(x -> x.test().t2i().r1()).text(), r.stat(x -> x.test().t2i().r10()).text(),
                     Math.round(r.stat(Run::steps).mean()));
+        }
+        out.println();
+        out.println("the same test embeddings ranked by cosine alone (no hubness correction), mean R@1 / R@10");
+        for (Row r : rows) {
+            out.printf("%-20s | image→text %.3f / %.3f | text→image %.3f / %.3f%n", r.name(),
+                    r.stat(x -> x.testCosine().i2t().r1()).mean(), r.stat(x -> x.testCosine().i2t().r10()).mean(),
+                    r.stat(x -> x.testCosine().t2i().r1()).mean(), r.stat(x -> x.testCosine().t2i().r10()).mean());
         }
         out.println();
         out.println("validation split (what decides between variants), mean R@1 / R@10");

@@ -78,6 +78,12 @@ public final class BenchCommand implements Runnable {
                         + "(default on; --no-text-augmentation measures what they add).")
         boolean textAugmentation;
 
+        @Option(names = "--keep-best", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "End each run with the weights of its best validation evaluation (every 250 steps and at the "
+                        + "end; default on: early stopping, as the online trainer's gate keeps its best version). "
+                        + "--no-keep-best reports the last step's weights.")
+        boolean keepBest;
+
         @picocli.CommandLine.Mixin
         JsonOutput json;
 
@@ -94,6 +100,7 @@ public final class BenchCommand implements Runnable {
                     batchSize, n);
             TrainBenchmark bench = new TrainBenchmark(data, config, TrainBenchmark.budget(m, steps), batchSize, System.out)
                     .textAugmentation(textAugmentation)
+                    .keepBest(keepBest)
                     .holdOut(holdoutVendor == null ? null : io.vilstream.datasets.item.Vendor.parse(holdoutVendor));
             List<String> names = variants != null ? variants
                     : ablation ? List.of("single_view", "multi_view_no_tags", "multi_view", "hashed_text") : List.of("multi_view");
