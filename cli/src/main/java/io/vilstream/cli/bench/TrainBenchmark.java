@@ -86,7 +86,8 @@ public final class TrainBenchmark {
         c.put("no_image_backbone", new Variant("no_image_backbone", m -> m.withImageBackbone(null), t -> t));
         c.put("no_second_rendition_text", Variant.weights("no_second_rendition_text",
                 LossWeights.multiView().with(ViewPair.IMAGE2_TEXT, 0f)));
-        c.put("weight_decay_03", new Variant("weight_decay_03", m -> m, t -> t.withWeightDecay(0.3f)));
+        c.put("weight_decay_005", new Variant("weight_decay_005", m -> m,
+                t -> t.withWeightDecay(io.vilstream.model.training.TrainingConfig.DEFAULT_WEIGHT_DECAY)));
         c.put("averaged", new Variant("averaged", m -> m, t -> t.withAveraging(0.995f)));
         c.put("half_lr", new Variant("half_lr", m -> m, t -> t.withSchedule(new io.vilstream.model.training.LearningRateSchedule(
                 t.schedule().peak() / 2, t.schedule().min(), t.schedule().warmupSteps(), t.schedule().totalSteps()))));

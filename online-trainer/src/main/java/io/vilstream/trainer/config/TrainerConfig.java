@@ -73,7 +73,10 @@ public final class TrainerConfig extends AbstractConfig {
                     "AdamW learning rate after warm-up (constant: online training has no end to decay towards).")
             .define(LEARNING_RATE_WARMUP_STEPS, Type.INT, 100, Range.atLeast(0), Importance.LOW,
                     "Linear learning-rate warm-up from the lineage's first step.")
-            .define(WEIGHT_DECAY, Type.DOUBLE, 0.05, Range.between(0.0, 10.0), Importance.LOW, "AdamW decoupled weight decay.")
+            .define(WEIGHT_DECAY, Type.DOUBLE, -1.0, new WeightDecayValidator(), Importance.LOW,
+                    "AdamW decoupled weight decay. -1 = the preset's: " + TrainingConfig.BACKBONE_WEIGHT_DECAY
+                            + " with a frozen text backbone (the trained image side overfits the train concepts "
+                            + "fast), else " + TrainingConfig.DEFAULT_WEIGHT_DECAY + ".")
             .define(LOSS, Type.STRING, "multi_view", ValidString.in("multi_view", "multi_view_no_tags", "single_view"),
                     Importance.MEDIUM, "View pairs of the loss: all four ERNIE-ViL 2.0 pairs, all but the tag view, or (I,T) only.")
             .define(SEED, Type.LONG, 42L, Importance.LOW, "Seed of view sampling and replay sampling.")
@@ -144,6 +147,22 @@ public final class TrainerConfig extends AbstractConfig {
             .define(STORE_TIMEOUT_MS, Type.LONG, 60_000L, Range.between(1000, 3_600_000), Importance.LOW,
                     "Timeout of reading the model topics (state, checkpoints).");
 
+    /** -1 (the preset's), or a decay in [0, 10]. */
+    private static final class WeightDecayValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            double v = (Double) value;
+            if (v != -1.0 && !(v >= 0 && v <= 10)) {
+                throw new ConfigException(name, value, "must be -1 (the preset's) or in [0, 10]");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "-1 or [0.0,...,10.0]";
+        }
+    }
+
     /** -1, or a score difference in [0, 1]. */
     private static final class FloorValidator implements ConfigDef.Validator {
         @Override
@@ -206,7 +225,7 @@ public final class TrainerConfig extends AbstractConfig {
         float lr = getDouble(LEARNING_RATE).floatValue();
         return new TrainingConfig(getInt(BATCH_SIZE),
                 new LearningRateSchedule(lr, lr, getInt(LEARNING_RATE_WARMUP_STEPS), 0),
-                getDouble(WEIGHT_DECAY).floatValue(), lossWeights(),
+                getDouble(WEIGHT_DECAY) == -1.0 ? d.weightDecay() : getDouble(WEIGHT_DECAY).floatValue(), lossWeights(),
                 d.views(), d.textSideAugment(), d.imageSideAugment(),
                 getInt(HARD_NEGATIVES_WARMUP_STEPS), getInt(HARD_NEGATIVES_MAX), d.tagTopK(), d.tagThreshold(), getLong(SEED));
     }

@@ -41,6 +41,22 @@ class TrainerConfigTest {
     }
 
     @Test
+    void weightDecayFollowsThePresetUnlessSet() {
+        assertThat(new TrainerConfig(minimal()).trainingConfig().weightDecay())
+                .as("a frozen text backbone").isEqualTo(io.vilstream.model.training.TrainingConfig.BACKBONE_WEIGHT_DECAY);
+        Map<String, Object> tiny = minimal();
+        tiny.put("model.preset", "tiny");
+        assertThat(new TrainerConfig(tiny).trainingConfig().weightDecay())
+                .isEqualTo(io.vilstream.model.training.TrainingConfig.DEFAULT_WEIGHT_DECAY);
+        Map<String, Object> set = minimal();
+        set.put(TrainerConfig.WEIGHT_DECAY, "0.1");
+        assertThat(new TrainerConfig(set).trainingConfig().weightDecay()).isEqualTo(0.1f);
+        set.put(TrainerConfig.WEIGHT_DECAY, "-0.5");
+        assertThatThrownBy(() -> new TrainerConfig(set)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(TrainerConfig.WEIGHT_DECAY).hasMessageContaining("-1 (the preset's)");
+    }
+
+    @Test
     void topicRenamesAndTheTinyPresetAreHonoured() {
         Map<String, Object> p = minimal();
         p.put("topics.prefix", "staging.");
