@@ -88,6 +88,8 @@ public final class OfflineTraining {
         WeightSnapshot best = null;
         long bestStep = -1;
         double bestScore = Double.NaN;
+        long evaluatedAt = -1;
+        double evaluated = Double.NaN;
         while (!budget.exhausted(steps, System.nanoTime() - start)) {
             if (pos + batch > pool.size()) {
                 java.util.Collections.shuffle(pool, shuffle);
@@ -108,10 +110,12 @@ public final class OfflineTraining {
             boolean evalNow = evalItems != null && evalEverySteps > 0 && steps % evalEverySteps == 0;
             if (evalNow) {
                 RetrievalMetrics m = trainer.withServingWeights(() -> RetrievalEvaluator.evaluate(model, evalItems));
-                if (keepBest && !(m.meanRecall() <= bestScore)) {
+                evaluatedAt = steps;
+                evaluated = m.meanRecall();
+                if (keepBest && !(evaluated <= bestScore)) {
                     best = trainer.withServingWeights(() -> WeightSnapshot.of(model.block()));
                     bestStep = steps;
-                    bestScore = m.meanRecall();
+                    bestScore = evaluated;
                 }
                 listener.accept(new Progress(last, m, elapsed));
             } else if (logEvery > 0 && steps % logEvery == 0) {
@@ -120,7 +124,8 @@ public final class OfflineTraining {
         }
         trainer.finish();
         if (keepBest && bestStep != steps) {
-            double end = RetrievalEvaluator.evaluate(model, evalItems).meanRecall();
+            // the last step's serving weights, unless the loop has just evaluated them
+            double end = evaluatedAt == steps ? evaluated : RetrievalEvaluator.evaluate(model, evalItems).meanRecall();
             if (best != null && end < bestScore) {
                 best.restore();
             } else {

@@ -73,7 +73,7 @@ public final class TrainerConfig extends AbstractConfig {
                     "AdamW learning rate after warm-up (constant: online training has no end to decay towards).")
             .define(LEARNING_RATE_WARMUP_STEPS, Type.INT, 100, Range.atLeast(0), Importance.LOW,
                     "Linear learning-rate warm-up from the lineage's first step.")
-            .define(WEIGHT_DECAY, Type.DOUBLE, -1.0, new WeightDecayValidator(), Importance.LOW,
+            .define(WEIGHT_DECAY, Type.DOUBLE, -1.0, new MinusOneOrRange(10, "the preset's"), Importance.LOW,
                     "AdamW decoupled weight decay. -1 = the preset's: " + TrainingConfig.BACKBONE_WEIGHT_DECAY
                             + " with a frozen text backbone (the trained image side overfits the train concepts "
                             + "fast), else " + TrainingConfig.DEFAULT_WEIGHT_DECAY + ".")
@@ -117,7 +117,7 @@ public final class TrainerConfig extends AbstractConfig {
             .define(GATE_TOLERANCE, Type.DOUBLE, 0.01, Range.between(0.0, 1.0), Importance.HIGH,
                     "A candidate is promoted only if its score >= the served version's score on the same validation "
                             + "set minus this (and it clears the floor, " + GATE_FLOOR + ").")
-            .define(GATE_FLOOR, Type.DOUBLE, -1.0, new FloorValidator(), Importance.HIGH,
+            .define(GATE_FLOOR, Type.DOUBLE, -1.0, new MinusOneOrRange(1, "the tolerance"), Importance.HIGH,
                     "A candidate is promoted only if its score >= the score of the best version promoted so far in the "
                             + "lineage (on the same validation set) minus this, so promotions cannot drift down by more "
                             + "than this in all. -1 = the tolerance; else at least " + GATE_TOLERANCE + ".")
@@ -147,35 +147,19 @@ public final class TrainerConfig extends AbstractConfig {
             .define(STORE_TIMEOUT_MS, Type.LONG, 60_000L, Range.between(1000, 3_600_000), Importance.LOW,
                     "Timeout of reading the model topics (state, checkpoints).");
 
-    /** -1 (the preset's), or a decay in [0, 10]. */
-    private static final class WeightDecayValidator implements ConfigDef.Validator {
+    /** -1 (a derived default, named in the message), or a value in [0, max]. */
+    private record MinusOneOrRange(int max, String meaning) implements ConfigDef.Validator {
         @Override
         public void ensureValid(String name, Object value) {
             double v = (Double) value;
-            if (v != -1.0 && !(v >= 0 && v <= 10)) {
-                throw new ConfigException(name, value, "must be -1 (the preset's) or in [0, 10]");
+            if (v != -1.0 && !(v >= 0 && v <= max)) {
+                throw new ConfigException(name, value, "must be -1 (" + meaning + ") or in [0, " + max + "]");
             }
         }
 
         @Override
         public String toString() {
-            return "-1 or [0.0,...,10.0]";
-        }
-    }
-
-    /** -1, or a score difference in [0, 1]. */
-    private static final class FloorValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            double v = (Double) value;
-            if (v != -1.0 && !(v >= 0 && v <= 1)) {
-                throw new ConfigException(name, value, "must be -1 (the tolerance) or in [0, 1]");
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "-1 or [0.0,...,1.0]";
+            return "-1 or [0.0,...," + max + ".0]";
         }
     }
 

@@ -58,10 +58,6 @@ public final class VersionIndex implements AutoCloseable {
     private record Hubness(float penalty, long bankWrites) {
     }
 
-    public VersionIndex(long version, int dimension, VectorIndex images, VectorIndex texts) {
-        this(version, dimension, images, texts, HubnessCorrection.DEFAULT);
-    }
-
     public VersionIndex(long version, int dimension, VectorIndex images, VectorIndex texts, HubnessCorrection ranking) {
         this.version = version;
         this.dimension = dimension;
@@ -147,11 +143,6 @@ public final class VersionIndex implements AutoCloseable {
     /** Image query → texts (items by their caption). */
     public List<ScoredId> searchTexts(float[] query, int k) {
         return search(query, k, texts, textSide, images, imageSide);
-    }
-
-    /** How rankings are scored. */
-    public HubnessCorrection ranking() {
-        return ranking;
     }
 
     private List<ScoredId> search(float[] query, int k, VectorIndex gallery, Gallery side, VectorIndex bank,
