@@ -82,7 +82,9 @@ public final class TrainBenchmark {
         c.put("wide_image", new Variant("wide_image", m -> m.withImageWidths(List.of(48, 96, 192, 384)), t -> t));
         // the frozen pretrained image network beside the CNN (the default preset, minilm-mobilenet), without it
         // (preset minilm), and with the second rendition's term (I′, T) off
-        c.put("image_backbone", new Variant("image_backbone", m -> m.withImageBackbone("mobilenet-v2"), t -> t));
+        c.put("image_backbone", new Variant("image_backbone",
+                m -> m.withImageBackbone(ModelConfig.minilmMobilenet().imageBackbone()), t -> t));
+        c.put("no_mirror_view", new Variant("no_mirror_view", m -> m.withImageBackbone("mobilenet-v2"), t -> t));
         c.put("no_image_backbone", new Variant("no_image_backbone", m -> m.withImageBackbone(null), t -> t));
         c.put("no_second_rendition_text", Variant.weights("no_second_rendition_text",
                 LossWeights.multiView().with(ViewPair.IMAGE2_TEXT, 0f)));

@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.vilstream.datasets.DatasetUnavailableException;
@@ -51,7 +53,7 @@ public final class ImageBackbone implements AutoCloseable {
     private final TfjsLayersModel network;
     private final Map<Key, float[]> cache;
     private final int cacheEntries;
-    private final Map<Integer, NDArray> upsamplers = new ConcurrentHashMap<>();
+    private final Map<String, NDArray[]> upsamplers = new ConcurrentHashMap<>();
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
 
@@ -209,12 +211,16 @@ public final class ImageBackbone implements AutoCloseable {
         boolean grad = DjlRuntime.gradMode(false);
         try (NDManager m = manager.newSubManager()) {
             NDArray x = m.create(flat, new Shape(images.size(), 3, imageSize, imageSize));
-            NDArray up = upsampler(imageSize);
-            if (up != null) {
-                x = up.matMul(x).matMul(up.transpose()); // bilinear resize, as one matrix per axis
+            List<String> views = spec.views();
+            NDList resized = new NDList(views.size());
+            for (String view : views) {
+                NDArray[] axes = resizers(imageSize, view); // rows, columns
+                resized.add(axes[0].matMul(x).matMul(axes[1].transpose())); // bilinear resize, as one matrix per axis
             }
-            float[] f = network.features(x).toFloatArray();
             int d = network.channels();
+            // [V·n, d]: view v's row of image i at v·n + i; the feature is the mean over views
+            float[] f = network.features(NDArrays.concat(resized, 0)).reshape(views.size(), images.size(), d)
+                    .mean(new int[] {0}).toFloatArray();
             float[][] out = new float[images.size()][];
             for (int i = 0; i < out.length; i++) {
                 out[i] = Arrays.copyOfRange(f, i * d, (i + 1) * d);
@@ -226,23 +232,28 @@ public final class ImageBackbone implements AutoCloseable {
     }
 
     /**
-     * The {@code [T, S]} matrix of bilinear interpolation from side S to the backbone's side T
-     * (corners aligned, as TF.js's {@code resizeBilinear(…, true)} that the package's users call);
-     * null when no resize is needed.
+     * A view's {@code [T, S]} interpolation matrices from side S to the backbone's side T, for
+     * rows and for columns: bilinear, corners aligned (as TF.js's {@code resizeBilinear(…, true)}
+     * that the package's users call). {@code mirror} reads the columns from the right.
      */
-    private NDArray upsampler(int from) {
-        int to = spec.inputSize();
-        if (from == to) {
-            return null;
-        }
-        return upsamplers.computeIfAbsent(from, s -> manager.create(bilinear(s, to), new Shape(to, s)));
+    private NDArray[] resizers(int from, String view) {
+        return upsamplers.computeIfAbsent(from + "/" + view, k -> {
+            int to = spec.inputSize();
+            NDArray rows = manager.create(bilinear(from, to, false), new Shape(to, from));
+            NDArray cols = manager.create(bilinear(from, to, view.equals("mirror")), new Shape(to, from));
+            return new NDArray[] {rows, cols};
+        });
     }
 
-    static float[] bilinear(int from, int to) {
+    /** Interpolation weights from side {@code from} to side {@code to}, read backwards when {@code mirrored}. */
+    static float[] bilinear(int from, int to, boolean mirrored) {
         float[] a = new float[to * from];
         for (int i = 0; i < to; i++) {
             float src = to == 1 ? 0 : i * (from - 1f) / (to - 1f);
-            int lo = (int) Math.floor(src);
+            if (mirrored) {
+                src = from - 1f - src;
+            }
+            int lo = Math.min((int) Math.floor(src), from - 1);
             int hi = Math.min(lo + 1, from - 1);
             float f = src - lo;
             a[i * from + lo] += 1 - f;

@@ -108,11 +108,12 @@ public record ModelConfig(
 
     /**
      * {@link #minilm} with the locked text side, and on the image side the trained CNN beside
-     * the frozen MobileNetV2 features ({@code ImageBackboneSpec.MOBILENET_V2}): pretrained on
+     * the frozen MobileNetV2 features, averaged over the image and its mirror image
+     * ({@code ImageBackboneSpec.MOBILENET_V2_MIRROR}): pretrained on
      * both sides, as ERNIE-ViL 2.0 starts, with only the image side's CNN and projection learning.
      */
     public static ModelConfig minilmMobilenet() {
-        return minilm("none").withImageBackbone("mobilenet-v2");
+        return minilm("none").withImageBackbone("mobilenet-v2-mirror");
     }
 
     /** A small configuration for fast unit tests. */

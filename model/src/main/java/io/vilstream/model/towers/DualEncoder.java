@@ -146,7 +146,8 @@ public final class DualEncoder implements AutoCloseable {
                     + " needs an image backbone this build does not have: " + e.getMessage(), e);
         }
         if (h.imageBackbone() == null || !here.sha256().equals(h.imageBackbone().sha256())
-                || !here.layers().equals(h.imageBackbone().layers()) || here.inputSize() != h.imageBackbone().inputSize()) {
+                || !here.layers().equals(h.imageBackbone().layers()) || here.inputSize() != h.imageBackbone().inputSize()
+                || !here.views().equals(h.imageBackbone().views())) {
             throw new CheckpointException(CheckpointException.Reason.INCOMPATIBLE, "checkpoint v" + h.version()
                     + " was trained beside image backbone "
                     + (h.imageBackbone() == null ? "(unrecorded)" : h.imageBackbone().describe())

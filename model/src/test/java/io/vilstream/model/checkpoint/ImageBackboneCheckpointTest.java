@@ -72,14 +72,16 @@ class ImageBackboneCheckpointTest {
         CheckpointHeader h = parts.header();
         ImageBackboneSpec s = h.imageBackbone();
         ImageBackboneSpec other = new ImageBackboneSpec(s.id(), s.npmPackage(), s.integrity(), s.directory(), s.files(),
-                s.layers(), s.inputSize(), "cd".repeat(32), s.dim());
-        for (ImageBackboneSpec recorded : java.util.Arrays.asList(other, null)) {
+                s.layers(), s.inputSize(), "cd".repeat(32), s.dim(), s.views());
+        ImageBackboneSpec otherViews = s.withViews(s.id(), List.of("identity", "mirror"));
+        for (ImageBackboneSpec recorded : java.util.Arrays.asList(other, otherViews, null)) {
             byte[] tampered = CheckpointFormat.write(new CheckpointHeader(h.config(), h.tags(), h.scaleCount(), h.modelName(),
                     h.version(), h.parent(), h.trainingStep(), h.createdAtMillis(), h.backbone(), recorded), parts.parameters());
+            String reason = recorded == null ? "(unrecorded)" : recorded == other ? "cdcdcdcdcdcd" : "views identity+mirror";
             assertThatThrownBy(() -> DualEncoder.load(tampered))
                     .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("trained beside image backbone " + (recorded == null ? "(unrecorded)" : "mobilenet-v2"))
-                    .hasMessageContaining(recorded == null ? "(unrecorded)" : "cdcdcdcdcdcd");
+                    .hasMessageContaining(reason);
         }
     }
 }
