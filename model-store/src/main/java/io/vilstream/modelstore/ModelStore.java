@@ -50,7 +50,8 @@ public final class ModelStore {
     /** Reads the versions topic to its end. */
     public ModelRegistryState readState(String model, Duration timeout) {
         ModelRegistryState state = new ModelRegistryState(model);
-        try (KafkaConsumer<String, ModelVersion> consumer = consumer(ModelVersion.class)) {
+        KafkaConsumer<String, ModelVersion> consumer = consumer(ModelVersion.class);
+        try {
             List<TopicPartition> parts = partitions(consumer, topics.versions());
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
@@ -64,6 +65,8 @@ public final class ModelStore {
                     state.apply(r.key(), r.value());
                 }
             }
+        } finally {
+            close(consumer);
         }
         return state;
     }
@@ -79,7 +82,8 @@ public final class ModelStore {
         }
         String prefix = ModelKeys.version(version.getModelName(), version.getVersion()) + "#";
         Map<Integer, ByteBuffer> chunks = new HashMap<>();
-        try (KafkaConsumer<String, CheckpointChunk> consumer = consumer(CheckpointChunk.class)) {
+        KafkaConsumer<String, CheckpointChunk> consumer = consumer(CheckpointChunk.class);
+        try {
             List<TopicPartition> parts = partitions(consumer, topics.checkpoints());
             consumer.assign(parts);
             // chunks precede their version record in one transaction: start a little before it was made
@@ -113,6 +117,8 @@ public final class ModelStore {
                     }
                 }
             }
+        } finally {
+            close(consumer);
         }
         if (chunks.size() != version.getChunkCount()) {
             throw new CheckpointUnavailableException("version " + version.getVersion() + " has " + chunks.size()
@@ -166,6 +172,25 @@ public final class ModelStore {
         }
         return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
     }
+
+    /**
+     * Closes a consumer of this store. A service that stops interrupts the thread reading; Kafka's
+     * close on an interrupted thread gives up at once and logs the interrupt as an error with its
+     * stack trace. The close runs with the interrupt cleared (at most {@link #CLOSE_TIMEOUT}), and
+     * the interrupt is kept for the caller.
+     */
+    static void close(KafkaConsumer<?, ?> consumer) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            consumer.close(CLOSE_TIMEOUT);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     <V extends org.apache.avro.specific.SpecificRecord> KafkaConsumer<String, V> consumer(Class<V> type) {
         Map<String, Object> p = settings.common();
