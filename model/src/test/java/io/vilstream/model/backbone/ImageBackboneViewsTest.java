@@ -49,6 +49,27 @@ class ImageBackboneViewsTest {
     }
 
     @Test
+    void aPassLeavesNothingBehindInTheBackbonesManager() {
+        ImageBackbone backbone = ImageBackbone.shared(ImageBackboneSpec.MOBILENET_V2_MIRROR);
+        backbone.features(List.of(new float[3 * SIDE * SIDE]), SIDE); // the first pass may set things up
+        int held = backbone.heldArrays();
+        java.util.Random random = new java.util.Random(7);
+        List<float[]> fresh = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            float[] image = new float[3 * SIDE * SIDE];
+            for (int j = 0; j < image.length; j++) {
+                image[j] = random.nextFloat();
+            }
+            fresh.add(image);
+        }
+        long misses = backbone.misses();
+        backbone.features(fresh, SIDE);
+        assertThat(backbone.misses() - misses).isEqualTo(10); // two passes ran
+        // the resized images and activations belong to the pass, not to the long-lived manager
+        assertThat(backbone.heldArrays()).isEqualTo(held);
+    }
+
+    @Test
     void unknownOrRepeatedViewsAreRefused() {
         ImageBackboneSpec s = ImageBackboneSpec.MOBILENET_V2;
         assertThatThrownBy(() -> s.withViews("x", List.of("identity", "rotate")))
