@@ -51,7 +51,7 @@ public final class ImageBackbone implements AutoCloseable {
     private final TfjsLayersModel network;
     private final Map<Key, float[]> cache;
     private final int cacheEntries;
-    private final Map<String, float[][]> upsamplers = new ConcurrentHashMap<>();
+    private final Map<String, float[][]> resizeWeights = new ConcurrentHashMap<>();
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
 
@@ -245,7 +245,7 @@ public final class ImageBackbone implements AutoCloseable {
      * 8 images: a demo's resident memory grew by gigabytes).
      */
     private NDArray[] resizers(NDManager m, int from, String view) {
-        float[][] weights = upsamplers.computeIfAbsent(from + "/" + view, k -> new float[][] {
+        float[][] weights = resizeWeights.computeIfAbsent(from + "/" + view, k -> new float[][] {
             bilinear(from, spec.inputSize(), false), bilinear(from, spec.inputSize(), view.equals("mirror"))});
         Shape shape = new Shape(spec.inputSize(), from);
         return new NDArray[] {m.create(weights[0], shape), m.create(weights[1], shape)};
